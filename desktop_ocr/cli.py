@@ -1,0 +1,267 @@
+"""The `desktop-ocr` command: the window by default, `--cli` to stream answers to stdout."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+from typing import IO, Callable, Optional
+
+from . import __version__
+from .engine import options as defaults
+from .engine.prompts import Mode
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+STDIN = "-"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="desktop-ocr",
+        description="Turn images or screen regions into text, Markdown and LaTeX with a local "
+        "vision-language model. Without --cli the window opens.",
+    )
+    parser.add_argument("images", nargs="*", metavar="IMAGE", help="image files; - reads stdin")
+    parser.add_argument("--cli", action="store_true", help="stream the answers to stdout, no window")
+    ask = parser.add_mutually_exclusive_group()
+    ask.add_argument(
+        "--mode",
+        choices=[mode.value for mode in Mode],
+        default=Mode.TEXT.value,
+        help="what to recognise (default: text)",
+    )
+    ask.add_argument("--prompt", metavar="TEXT", help="ask this instead of a mode's instruction")
+    parser.add_argument(
+        "--model",
+        default=None,
+        help=f"hub id or local folder (default: ${defaults.MODEL_ENV_VAR}, else {defaults.DEFAULT_MODEL})",
+    )
+    parser.add_argument("--device", choices=defaults.DEVICES, default="auto")
+    parser.add_argument("--dtype", choices=defaults.DTYPES, default="auto")
+    parser.add_argument(
+        "--max-new-tokens",
+        type=_positive_int,
+        default=defaults.DEFAULT_MAX_NEW_TOKENS,
+        metavar="N",
+        help=f"longest answer in tokens (default {defaults.DEFAULT_MAX_NEW_TOKENS})",
+    )
+    parser.add_argument(
+        "--min-pixels",
+        type=_positive_int,
+        default=defaults.DEFAULT_MIN_PIXELS,
+        metavar="N",
+        help=f"smaller images are upscaled to this area (default {defaults.DEFAULT_MIN_PIXELS:,})",
+    )
+    parser.add_argument(
+        "--max-pixels",
+        type=_positive_int,
+        default=defaults.DEFAULT_MAX_PIXELS,
+        metavar="N",
+        help=f"larger images are downscaled to this area (default {defaults.DEFAULT_MAX_PIXELS:,})",
+    )
+    parser.add_argument("--verbose", action="store_true", help="print loading steps and stats to stderr")
+    parser.add_argument("--version", action="version", version=f"desktop-ocr {__version__}")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
+    return value
+
+
+def engine_options(args: argparse.Namespace) -> defaults.EngineOptions:
+    """The EngineOptions the flags describe; ValueError says what is wrong."""
+    return defaults.EngineOptions(
+        model=args.model or defaults.default_model(),
+        device=args.device,
+        dtype=args.dtype,
+        budget=defaults.PixelBudget(args.min_pixels, args.max_pixels),
+        max_new_tokens=args.max_new_tokens,
+    )
+
+
+def question(args: argparse.Namespace) -> str:
+    from .engine.prompts import prompt_for
+
+    return args.prompt if args.prompt else prompt_for(args.mode)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        options = engine_options(args)
+    except ValueError as error:
+        parser.error(str(error))
+    if args.prompt is not None and not args.prompt.strip():
+        parser.error("--prompt is empty")
+    if not args.cli:
+        from .app import run_window
+
+        return run_window(args, options)
+    if not args.images:
+        parser.error("--cli needs at least one IMAGE (or - for stdin)")
+    if args.images.count(STDIN) > 1:
+        parser.error("- (stdin) can be given only once")
+    return CliRun(args, options).run()
+
+
+class CliRun:
+    """One `desktop-ocr --cli` call: each image in turn, answers streamed to stdout."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        options: defaults.EngineOptions,
+        stdout: IO[str] = sys.stdout,
+        stderr: IO[str] = sys.stderr,
+    ) -> None:
+        self.args = args
+        self.options = options
+        self.out = stdout
+        self.err = stderr
+        self.backend: Optional[object] = None
+        self.cancel: Optional[object] = None
+        self.interrupted = False
+
+    def say(self, message: str) -> None:
+        print(message, file=self.err, flush=True)
+
+    def run(self) -> int:
+        from .engine import EngineError
+
+        previous = signal.signal(signal.SIGINT, self._on_interrupt)
+        failures = 0
+        try:
+            for index, name in enumerate(self.args.images):
+                if self.interrupted:
+                    break
+                try:
+                    self._recognize(index, name)
+                except EngineError as error:
+                    self.out.flush()
+                    self.say(f"desktop-ocr: {error}")
+                    failures += 1
+                    if self.backend is None and self._model_error(error):
+                        return EXIT_USAGE
+        except KeyboardInterrupt:
+            self.interrupted = True
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if self.interrupted:
+            self.out.flush()
+            self.say("desktop-ocr: interrupted")
+            return EXIT_INTERRUPTED
+        return EXIT_SOME_FAILED if failures else EXIT_OK
+
+    @staticmethod
+    def _model_error(error: Exception) -> bool:
+        from .engine import ModelLoadError, ModelNotFoundError
+
+        return isinstance(error, (ModelLoadError, ModelNotFoundError))
+
+    def _on_interrupt(self, _signum: int, _frame: Optional[FrameType]) -> None:
+        """First Ctrl+C stops the generation after the current step; a second one aborts."""
+        if self.interrupted:
+            raise KeyboardInterrupt
+        self.interrupted = True
+        if self.cancel is not None:
+            self.cancel.cancel()  # type: ignore[attr-defined]
+
+    def _recognize(self, index: int, name: str) -> None:
+        from .engine import CancelToken, Conversation, load_image
+
+        source = sys.stdin.buffer.read() if name == STDIN else name
+        image = load_image(source)
+        if len(self.args.images) > 1:
+            label = "standard input" if name == STDIN else name
+            self.out.write(("\n" if index else "") + f"==> {label} <==\n")
+            self.out.flush()
+        backend = self._backend()
+        conversation = Conversation.start(image, question(self.args))
+        self.cancel = CancelToken()
+        ended_with_newline = [True]
+
+        def write(chunk: str) -> None:
+            self.out.write(chunk)
+            self.out.flush()
+            ended_with_newline[0] = chunk.endswith("\n")
+
+        answer = backend.generate(conversation, write, self.cancel)  # type: ignore[attr-defined]
+        if not ended_with_newline[0] and (len(self.args.images) > 1 or _is_tty(self.out)):
+            self.out.write("\n")
+        self.out.flush()
+        if self.args.verbose:
+            self.say(f"{label_of(name)}: {answer.stats.summary()}")
+        if answer.stats.stop_reason.value == "repetition":
+            self.say(f"desktop-ocr: {label_of(name)}: stopped, the model was repeating itself")
+
+    def _backend(self) -> object:
+        if self.backend is None:
+            from .engine import load_backend
+
+            progress = DownloadBar(self.err) if _is_tty(self.err) or self.args.verbose else None
+            status: Callable[[str], None] = self.say if self.args.verbose else (lambda _m: None)
+            self.backend = load_backend(self.options, progress, status)
+            if progress is not None:
+                progress.finish()
+            if self.args.verbose:
+                self.say(f"ready: {self.backend.describe()}")  # type: ignore[attr-defined]
+        return self.backend
+
+
+def label_of(name: str) -> str:
+    return "standard input" if name == STDIN else name
+
+
+def _is_tty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class DownloadBar:
+    """A one-line byte progress bar on stderr for the model download."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.shown = False
+        self.last_percent = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = int(done * 100 / total) if total else 0
+        if percent == self.last_percent:
+            return
+        self.last_percent = percent
+        filled = self.WIDTH * percent // 100
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(
+            f"\rdownloading model [{bar}] {percent:3d}% {done / 1e9:.2f}/{total / 1e9:.2f} GB"
+        )
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def entry_point() -> None:
+    """Console-script entry: exit with main()'s status."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""The small interface every backend (local transformers, an OpenAI-compatible server) offers."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Callable, Optional, Protocol
+
+from .conversation import Conversation
+from .options import PixelBudget
+from .stats import GenerationStats
+
+ChunkCallback = Callable[[str], None]
+
+
+class CancelToken:
+    """Set from any thread; the generation checks it before every layer and after every token."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    stats: GenerationStats
+
+
+class Backend(Protocol):
+    def describe(self) -> str:
+        """Model, device and dtype, for a status line."""
+        ...
+
+    def generate(
+        self,
+        conversation: Conversation,
+        on_chunk: Optional[ChunkCallback] = None,
+        cancel: Optional[CancelToken] = None,
+        *,
+        budget: Optional[PixelBudget] = None,
+        max_new_tokens: Optional[int] = None,
+    ) -> Answer:
+        """Answer the conversation's pending question, streaming text to `on_chunk`.
+
+        The answer is recorded in the conversation unless the generation was cancelled.
+        """
+        ...

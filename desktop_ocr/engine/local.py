@@ -1,0 +1,261 @@
+"""The local transformers backend: Qwen2-VL on this machine's GPU or CPU."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from .backend import Answer, CancelToken, ChunkCallback
+from .conversation import Conversation
+from .devices import dtype_name, resolve_device, resolve_dtype
+from .download import DownloadProgress, locate_model
+from .errors import EngineError, GenerationError, ModelLoadError, OutOfMemoryError
+from .images import prepare_image
+from .options import (
+    MAX_BUDGET_TOKENS,
+    MIN_BUDGET_TOKENS,
+    PIXELS_PER_TOKEN,
+    EngineOptions,
+    PixelBudget,
+)
+from .repetition import is_runaway
+from .stats import GenerationStats, StopReason
+
+if TYPE_CHECKING:
+    import torch
+
+# The widest budget the engine accepts (qwen-vl-utils' 4..16384 tokens). The processor is
+# given these bounds so that it never resizes the picture qwen-vl-utils already sized.
+PROCESSOR_SIZE = {
+    "shortest_edge": MIN_BUDGET_TOKENS * PIXELS_PER_TOKEN,
+    "longest_edge": MAX_BUDGET_TOKENS * PIXELS_PER_TOKEN,
+}
+
+
+# As the model card's batch_decode.
+DECODE_ARGS = {"skip_special_tokens": True, "clean_up_tokenization_spaces": False}
+
+
+class _Cancelled(Exception):
+    """Raised inside the model's forward pass to abandon a cancelled prefill."""
+
+
+# The cancel token of the generation running on the current thread, read by the hooks.
+_active = threading.local()
+
+
+def _raise_if_cancelled(_module: Any, _args: Any) -> None:
+    token: Optional[CancelToken] = getattr(_active, "token", None)
+    if token is not None and token.cancelled:
+        raise _Cancelled
+
+
+class LocalBackend:
+    """Loads the model once; answers one conversation turn at a time."""
+
+    def __init__(
+        self,
+        options: EngineOptions,
+        download_progress: Optional[DownloadProgress] = None,
+        status: Optional[Callable[[str], None]] = None,
+    ) -> None:
+        import torch
+        from transformers import AutoProcessor, Qwen2VLForConditionalGeneration
+
+        self.options = options
+        say = status or (lambda _message: None)
+        self.path = locate_model(options.model, download_progress)
+        self.device = resolve_device(options.device)
+        self.dtype = resolve_dtype(options.dtype, self.device)
+        say(f"loading {options.model} on {self.device} ({dtype_name(self.dtype)})")
+        try:
+            self.model = Qwen2VLForConditionalGeneration.from_pretrained(
+                self.path,
+                dtype=self.dtype,
+                attn_implementation="sdpa",
+                use_safetensors=True,
+                trust_remote_code=False,
+                device_map=self.device if self.device != "cpu" else None,
+            ).eval()
+            self.processor = AutoProcessor.from_pretrained(self.path, trust_remote_code=False)
+        except EngineError:
+            raise
+        except torch.OutOfMemoryError:
+            raise OutOfMemoryError(
+                f"out of memory loading {options.model} on {self.device}; try --device cpu "
+                f"or a smaller dtype"
+            ) from None
+        except Exception as error:  # noqa: BLE001 - every loader failure is reported in one line
+            raise ModelLoadError(f"cannot load {options.model} from {self.path}: {_one_line(error)}") from None
+        self.processor.image_processor.size = dict(PROCESSOR_SIZE)
+        self.tokenizer = self.processor.tokenizer
+        self._install_cancel_hooks()
+
+    def describe(self) -> str:
+        return f"{self.options.model} · {self.device} · {dtype_name(self.dtype)}"
+
+    def _install_cancel_hooks(self) -> None:
+        """Check the cancel token before every vision block and decoder layer.
+
+        A StoppingCriteria only runs after each new token; the prefill (vision encoder and
+        prompt) can take a minute on a CPU, and these hooks make cancel work there too.
+        """
+        for name, module in self.model.named_modules():
+            if name.endswith((".blocks", ".layers")) and hasattr(module, "__iter__"):
+                for layer in module:
+                    layer.register_forward_pre_hook(_raise_if_cancelled)
+
+    def generate(
+        self,
+        conversation: Conversation,
+        on_chunk: Optional[ChunkCallback] = None,
+        cancel: Optional[CancelToken] = None,
+        *,
+        budget: Optional[PixelBudget] = None,
+        max_new_tokens: Optional[int] = None,
+    ) -> Answer:
+        import torch
+
+        started = time.perf_counter()
+        cancel = cancel or CancelToken()
+        budget = budget or self.options.budget
+        max_new_tokens = max_new_tokens or self.options.max_new_tokens
+        prepared = prepare_image(conversation.image, budget)
+        messages = conversation.messages({"type": "image", "image": prepared.image})
+        text = self.processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        inputs = self.processor(text=[text], images=[prepared.image], padding=True, return_tensors="pt")
+        inputs = inputs.to(self.model.device)
+        grid = inputs["image_grid_thw"][0].tolist()
+        prompt_tokens = int(inputs["input_ids"].shape[1])
+        stats = GenerationStats(
+            original_size=prepared.original_size,
+            resized_size=prepared.resized_size,
+            visual_tokens=grid[0] * grid[1] * grid[2] // 4,
+            prompt_tokens=prompt_tokens,
+        )
+        streamer = _ChunkStreamer(self.tokenizer, on_chunk, started, stats)
+        guard = _StopGuard(cancel, prompt_tokens)
+        _active.token = cancel
+        try:
+            with torch.inference_mode():
+                output = self.model.generate(
+                    **inputs,
+                    **self._greedy(max_new_tokens),
+                    streamer=streamer,
+                    stopping_criteria=[guard],
+                )
+            new_ids = output[0, prompt_tokens:]
+        except _Cancelled:
+            streamer.end()
+            new_ids = torch.tensor(streamer.token_ids, dtype=torch.long)
+            guard.reason = StopReason.CANCELLED
+        except torch.OutOfMemoryError:
+            raise OutOfMemoryError(
+                f"out of memory on {self.device} for a {stats.visual_tokens}-token image; "
+                f"lower --max-pixels"
+            ) from None
+        except MemoryError:
+            raise OutOfMemoryError("out of memory; lower --max-pixels") from None
+        except Exception as error:  # noqa: BLE001 - surfaced as one engine error, never swallowed
+            raise GenerationError(f"generation failed: {_one_line(error)}") from error
+        finally:
+            _active.token = None
+        answer = self.tokenizer.decode(new_ids, **DECODE_ARGS)
+        stats.new_tokens = len(streamer.token_ids)
+        stats.total_time = time.perf_counter() - started
+        stats.stop_reason = guard.reason or (
+            StopReason.MAX_TOKENS if stats.new_tokens >= max_new_tokens else StopReason.END
+        )
+        if stats.stop_reason is not StopReason.CANCELLED:
+            conversation.answer(answer)
+        return Answer(answer, stats)
+
+    def _greedy(self, max_new_tokens: int) -> dict[str, Any]:
+        """Greedy decoding over the shipped generation_config.
+
+        The shipped config samples with top_k 1 (greedy in effect); its repetition_penalty
+        (1.05 for this model) is kept, as the model card's generate(do_sample=False) keeps it.
+        """
+        return {
+            "do_sample": False,
+            "temperature": None,
+            "top_p": None,
+            "top_k": None,
+            "max_new_tokens": max_new_tokens,
+        }
+
+
+class _StopGuard:
+    """Stops on cancel (after the current token) or on runaway repetition."""
+
+    def __init__(self, cancel: CancelToken, prompt_tokens: int) -> None:
+        self.cancel = cancel
+        self.prompt_tokens = prompt_tokens
+        self.reason: Optional[StopReason] = None
+
+    def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **kwargs: Any) -> torch.Tensor:
+        import torch
+
+        if self.cancel.cancelled:
+            self.reason = StopReason.CANCELLED
+        elif is_runaway(input_ids[0, self.prompt_tokens :].tolist()):
+            self.reason = StopReason.REPETITION
+        done = self.reason is not None
+        return torch.full((input_ids.shape[0],), done, dtype=torch.bool, device=input_ids.device)
+
+
+class _ChunkStreamer:
+    """transformers' TextStreamer logic, sending each finished piece of text to a callback."""
+
+    def __init__(
+        self,
+        tokenizer: Any,
+        on_chunk: Optional[ChunkCallback],
+        started: float,
+        stats: GenerationStats,
+    ) -> None:
+        from transformers import TextStreamer
+
+        outer = self
+
+        class _Streamer(TextStreamer):
+            def on_finalized_text(self, text: str, stream_end: bool = False) -> None:
+                if text and on_chunk is not None:
+                    on_chunk(text)
+
+            def put(self, value: Any) -> None:
+                if not self.next_tokens_are_prompt:
+                    outer._on_token(value)
+                super().put(value)
+
+        self._streamer = _Streamer(tokenizer, skip_prompt=True, **DECODE_ARGS)
+        self.started = started
+        self.stats = stats
+        self.token_ids: list[int] = []
+
+    def _on_token(self, value: Any) -> None:
+        if self.stats.time_to_first_token is None:
+            self.stats.time_to_first_token = time.perf_counter() - self.started
+        self.token_ids.extend(value.reshape(-1).tolist())
+
+    def put(self, value: Any) -> None:
+        self._streamer.put(value)
+
+    def end(self) -> None:
+        self._streamer.end()
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+def load_backend(
+    options: EngineOptions,
+    download_progress: Optional[DownloadProgress] = None,
+    status: Optional[Callable[[str], None]] = None,
+) -> LocalBackend:
+    """Locate (downloading if needed) and load the model named in `options`."""
+    return LocalBackend(options, download_progress, status)
+

@@ -1,0 +1,45 @@
+"""What one generation cost, for the status bar and --verbose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Optional
+
+
+class StopReason(str, Enum):
+    END = "end"  # the model finished its answer
+    MAX_TOKENS = "max_new_tokens"
+    REPETITION = "repetition"
+    CANCELLED = "cancelled"
+
+
+@dataclass
+class GenerationStats:
+    original_size: tuple[int, int] = (0, 0)
+    resized_size: tuple[int, int] = (0, 0)
+    visual_tokens: int = 0
+    prompt_tokens: int = 0
+    new_tokens: int = 0
+    time_to_first_token: Optional[float] = None
+    total_time: float = 0.0
+    stop_reason: StopReason = StopReason.END
+
+    @property
+    def tokens_per_second(self) -> Optional[float]:
+        """Decode speed after the first token."""
+        if self.time_to_first_token is None or self.new_tokens < 2:
+            return None
+        decode_time = self.total_time - self.time_to_first_token
+        return (self.new_tokens - 1) / decode_time if decode_time > 0 else None
+
+    def summary(self) -> str:
+        ttft = f"{self.time_to_first_token:.2f} s" if self.time_to_first_token is not None else "-"
+        speed = f"{self.tokens_per_second:.1f} tok/s" if self.tokens_per_second else "-"
+        (ow, oh), (rw, rh) = self.original_size, self.resized_size
+        return (
+            f"image {ow}×{oh} → {rw}×{rh} ({self.visual_tokens} visual tokens), "
+            f"{self.prompt_tokens} prompt tokens, {self.new_tokens} new tokens, "
+            f"first token {ttft}, {speed}, total {self.total_time:.2f} s, "
+            f"stop: {self.stop_reason.value}"
+        )

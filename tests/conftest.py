@@ -1,0 +1,48 @@
+"""Shared fixtures: a tiny random Qwen2-VL checkpoint built offline, in both file layouts."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before anything imports huggingface_hub: no network, and a cache of our own.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="desktop-ocr-hf-home-")
+os.environ.pop("DESKTOP_OCR_MODEL", None)
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """transformers 5 save_pretrained layout."""
+    from desktop_ocr._dev.checkpoint import build_checkpoint
+
+    return build_checkpoint(tmp_path_factory.mktemp("tiny-native"), "native")
+
+
+@pytest.fixture(scope="session")
+def tiny_hub_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hub repo's 4.4x layout."""
+    from desktop_ocr._dev.checkpoint import build_checkpoint
+
+    return build_checkpoint(tmp_path_factory.mktemp("tiny-hub"), "hub")
+
+
+@pytest.fixture(scope="session")
+def backend(tiny_model: Path):
+    from desktop_ocr.engine import EngineOptions, load_backend
+
+    return load_backend(EngineOptions(model=str(tiny_model), device="cpu", dtype="float32"))
+
+
+def noise_image(width: int, height: int, seed: int = 0) -> Image.Image:
+    """Seeded random RGB noise: every pixel matters, so a wrong crop or resize shows."""
+    rng = np.random.default_rng(seed)
+    return Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8), "RGB")

@@ -1,0 +1,32 @@
+"""The model card's inference flow, written out as the card writes it, to compare against."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import torch
+from qwen_vl_utils import process_vision_info
+from transformers import AutoProcessor, Qwen2VLForConditionalGeneration
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> tuple[Any, Any]:
+    model = Qwen2VLForConditionalGeneration.from_pretrained(path, dtype=torch.float32)
+    processor = AutoProcessor.from_pretrained(path)
+    return model, processor
+
+
+def reference_generate(path: Path, messages: list[dict[str, Any]], max_new_tokens: int) -> tuple[str, list[int]]:
+    """Text and new token ids, exactly as Qwen2-VL's model card computes them."""
+    model, processor = _load(str(path))
+    text = processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    image_inputs, video_inputs = process_vision_info(messages)
+    inputs = processor(
+        text=[text], images=image_inputs, videos=video_inputs, padding=True, return_tensors="pt"
+    )
+    generated_ids = model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False)
+    trimmed = [out[len(inp) :] for inp, out in zip(inputs.input_ids, generated_ids)]
+    answer = processor.batch_decode(trimmed, skip_special_tokens=True, clean_up_tokenization_spaces=False)
+    return answer[0], trimmed[0].tolist()
