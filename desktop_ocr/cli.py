@@ -6,13 +6,16 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import FrameType
-from typing import IO, Callable, Optional
+from typing import IO, TYPE_CHECKING
 
 from . import __version__
 from .engine import options as defaults
 from .engine.prompts import Mode
+
+if TYPE_CHECKING:
+    from .engine import Backend, CancelToken
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -97,7 +100,7 @@ def question(args: argparse.Namespace) -> str:
     return args.prompt if args.prompt else prompt_for(args.mode)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -131,8 +134,8 @@ class CliRun:
         self.options = options
         self.out = stdout
         self.err = stderr
-        self.backend: Optional[object] = None
-        self.cancel: Optional[object] = None
+        self.backend: Backend | None = None
+        self.cancel: CancelToken | None = None
         self.interrupted = False
 
     def say(self, message: str) -> None:
@@ -171,13 +174,13 @@ class CliRun:
 
         return isinstance(error, (ModelLoadError, ModelNotFoundError))
 
-    def _on_interrupt(self, _signum: int, _frame: Optional[FrameType]) -> None:
+    def _on_interrupt(self, _signum: int, _frame: FrameType | None) -> None:
         """First Ctrl+C stops the generation after the current step; a second one aborts."""
         if self.interrupted:
             raise KeyboardInterrupt
         self.interrupted = True
         if self.cancel is not None:
-            self.cancel.cancel()  # type: ignore[attr-defined]
+            self.cancel.cancel()
 
     def _recognize(self, index: int, name: str) -> None:
         from .engine import CancelToken, Conversation, load_image
@@ -198,7 +201,7 @@ class CliRun:
             self.out.flush()
             ended_with_newline[0] = chunk.endswith("\n")
 
-        answer = backend.generate(conversation, write, self.cancel)  # type: ignore[attr-defined]
+        answer = backend.generate(conversation, write, self.cancel)
         if not ended_with_newline[0] and (len(self.args.images) > 1 or _is_tty(self.out)):
             self.out.write("\n")
         self.out.flush()
@@ -207,17 +210,19 @@ class CliRun:
         if answer.stats.stop_reason.value == "repetition":
             self.say(f"desktop-ocr: {label_of(name)}: stopped, the model was repeating itself")
 
-    def _backend(self) -> object:
+    def _backend(self) -> Backend:
         if self.backend is None:
-            from .engine import load_backend
+            from .engine.local import load_backend, quiet_libraries
 
+            quiet_libraries()
             progress = DownloadBar(self.err) if _is_tty(self.err) or self.args.verbose else None
             status: Callable[[str], None] = self.say if self.args.verbose else (lambda _m: None)
-            self.backend = load_backend(self.options, progress, status)
+            backend = load_backend(self.options, progress, status)
             if progress is not None:
                 progress.finish()
             if self.args.verbose:
-                self.say(f"ready: {self.backend.describe()}")  # type: ignore[attr-defined]
+                self.say(f"ready: {backend.describe()}")
+            self.backend = backend
         return self.backend
 
 
@@ -249,9 +254,7 @@ class DownloadBar:
         self.last_percent = percent
         filled = self.WIDTH * percent // 100
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        self.stream.write(
-            f"\rdownloading model [{bar}] {percent:3d}% {done / 1e9:.2f}/{total / 1e9:.2f} GB"
-        )
+        self.stream.write(f"\rdownloading model [{bar}] {percent:3d}% {done / 1e9:.2f}/{total / 1e9:.2f} GB")
         self.stream.flush()
         self.shown = True
 

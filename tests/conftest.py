@@ -12,11 +12,11 @@ os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="desktop-ocr-hf-home-")
 os.environ.pop("DESKTOP_OCR_MODEL", None)
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
+import numpy as np
+import pytest
+from PIL import Image
 
 
 @pytest.fixture(scope="session")
@@ -45,4 +45,4 @@ def backend(tiny_model: Path):
 def noise_image(width: int, height: int, seed: int = 0) -> Image.Image:
     """Seeded random RGB noise: every pixel matters, so a wrong crop or resize shows."""
     rng = np.random.default_rng(seed)
-    return Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8), "RGB")
+    return Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))

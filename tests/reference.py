@@ -18,7 +18,9 @@ def _load(path: str) -> tuple[Any, Any]:
     return model, processor
 
 
-def reference_generate(path: Path, messages: list[dict[str, Any]], max_new_tokens: int) -> tuple[str, list[int]]:
+def reference_generate(
+    path: Path, messages: list[dict[str, Any]], max_new_tokens: int
+) -> tuple[str, list[int]]:
     """Text and new token ids, exactly as Qwen2-VL's model card computes them."""
     model, processor = _load(str(path))
     text = processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
@@ -27,6 +29,6 @@ def reference_generate(path: Path, messages: list[dict[str, Any]], max_new_token
         text=[text], images=image_inputs, videos=video_inputs, padding=True, return_tensors="pt"
     )
     generated_ids = model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False)
-    trimmed = [out[len(inp) :] for inp, out in zip(inputs.input_ids, generated_ids)]
+    trimmed = [out[len(inp) :] for inp, out in zip(inputs.input_ids, generated_ids, strict=True)]
     answer = processor.batch_decode(trimmed, skip_special_tokens=True, clean_up_tokenization_spaces=False)
     return answer[0], trimmed[0].tolist()

@@ -58,7 +58,7 @@ QWEN2_SPLIT_REGEX = (
 )
 
 # Qwen2-VL-2B-Instruct's dimensions, as in its config.json.
-FULL_TEXT = {
+FULL_TEXT: dict[str, Any] = {
     "hidden_size": 1536,
     "intermediate_size": 8960,
     "num_hidden_layers": 28,
@@ -67,9 +67,9 @@ FULL_TEXT = {
     "vocab_size": 151936,
     "mrope_section": [16, 24, 24],
 }
-FULL_VISION = {"depth": 32, "embed_dim": 1280, "num_heads": 16, "mlp_ratio": 4}
+FULL_VISION: dict[str, Any] = {"depth": 32, "embed_dim": 1280, "num_heads": 16, "mlp_ratio": 4}
 
-TINY_TEXT = {
+TINY_TEXT: dict[str, Any] = {
     "hidden_size": 64,
     "intermediate_size": 128,
     "num_hidden_layers": 2,
@@ -77,9 +77,9 @@ TINY_TEXT = {
     "num_key_value_heads": 2,
     "mrope_section": [2, 3, 3],  # sums to head_dim / 2 = 8
 }
-TINY_VISION = {"depth": 2, "embed_dim": 32, "num_heads": 4, "mlp_ratio": 2}
+TINY_VISION: dict[str, Any] = {"depth": 2, "embed_dim": 32, "num_heads": 4, "mlp_ratio": 2}
 
-PREPROCESSOR_CONFIG = {
+PREPROCESSOR_CONFIG: dict[str, Any] = {
     "min_pixels": 3136,
     "max_pixels": 12845056,
     "patch_size": 14,
@@ -92,7 +92,7 @@ PREPROCESSOR_CONFIG = {
 }
 
 # The shipped generation_config of Qwen2-VL-2B-Instruct (ids filled in per tokenizer).
-GENERATION_CONFIG = {
+GENERATION_CONFIG: dict[str, Any] = {
     "do_sample": True,
     "top_k": 1,
     "top_p": 0.001,
@@ -100,12 +100,12 @@ GENERATION_CONFIG = {
     "repetition_penalty": 1.05,
 }
 
-_CORPUS_WORDS = (
+_CORPUS_TEXT = (
     "the quick brown fox jumps over lazy dog invoice total amount date name page table "
     "figure equation theorem proof let be a function such that for all where and or not "
     "with from into this that which integral sum limit matrix vector value result text "
     "line column row header footer chapter section summary abstract introduction OCR"
-).split()
+)
 _CORPUS_LATEX = (
     r"\frac{a}{b} \sqrt{x^2+y^2} \sum_{i=1}^{n} i^2 \int_0^1 f(x)\,dx \alpha \beta \gamma "
     r"\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix} \mathbb{R} \mathcal{O}(n) \left( x \right) "
@@ -117,7 +117,7 @@ def _corpus(seed: int = 0) -> list[str]:
     rng = random.Random(seed)
     lines = []
     for _ in range(400):
-        words = rng.choices(_CORPUS_WORDS, k=rng.randint(3, 12))
+        words = rng.choices(_CORPUS_TEXT.split(), k=rng.randint(3, 12))
         number = str(rng.randint(0, 99999))
         lines.append(" ".join(words) + f" {number}.")
     lines.extend([_CORPUS_LATEX] * 20)
@@ -158,9 +158,7 @@ def _native_config(special: dict[str, int], vocab_size: int, text: dict, vision:
     head_dim = text["hidden_size"] // text["num_attention_heads"]
     assert sum(text["mrope_section"]) * 2 == head_dim, "M-RoPE sections must sum to head_dim / 2"
     assert (vision["embed_dim"] // vision["num_heads"]) % 4 == 0, "vision head_dim must be % 4"
-    text_config = {
-        key: value for key, value in text.items() if key not in ("mrope_section", "vocab_size")
-    }
+    text_config = {key: value for key, value in text.items() if key not in ("mrope_section", "vocab_size")}
     text_config.update(
         vocab_size=vocab_size,
         max_position_embeddings=32768,
@@ -335,7 +333,7 @@ def build_checkpoint(
         _write_full_random(folder, config, layout, seed)
     else:
         torch.manual_seed(seed)
-        model = Qwen2VLForConditionalGeneration(config).to(torch.float32)
+        model = Qwen2VLForConditionalGeneration(config)
         _widen_weights(model, std, seed)
         model.generation_config = generation
         if layout == "native":
@@ -367,9 +365,7 @@ def build_checkpoint(
         (folder / "config.json").write_text(json.dumps(hub, indent=2))
         generation.save_pretrained(folder)
         _tokenizer_files(tokenizer, folder, special)
-        (folder / "chat_template.json").write_text(
-            json.dumps({"chat_template": CHAT_TEMPLATE}, indent=2)
-        )
+        (folder / "chat_template.json").write_text(json.dumps({"chat_template": CHAT_TEMPLATE}, indent=2))
         (folder / "preprocessor_config.json").write_text(json.dumps(PREPROCESSOR_CONFIG, indent=2))
     return folder
 
@@ -403,7 +399,7 @@ def _write_full_random(folder: Path, config: Any, layout: Layout, seed: int) -> 
 
     for name, shape in shapes.items():
         key = _hub_key(name) if layout == "hub" else name
-        if name.endswith("norm.weight") or ".norm" in name and name.endswith("weight") and len(shape) == 1:
+        if name.endswith("norm.weight") or (".norm" in name and name.endswith("weight") and len(shape) == 1):
             tensor = torch.ones(shape, dtype=torch.bfloat16)
         elif len(shape) == 1:
             tensor = torch.zeros(shape, dtype=torch.bfloat16)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional, Protocol
+from typing import Protocol
 
 from .conversation import Conversation
 from .options import PixelBudget
@@ -41,11 +42,11 @@ class Backend(Protocol):
     def generate(
         self,
         conversation: Conversation,
-        on_chunk: Optional[ChunkCallback] = None,
-        cancel: Optional[CancelToken] = None,
+        on_chunk: ChunkCallback | None = None,
+        cancel: CancelToken | None = None,
         *,
-        budget: Optional[PixelBudget] = None,
-        max_new_tokens: Optional[int] = None,
+        budget: PixelBudget | None = None,
+        max_new_tokens: int | None = None,
     ) -> Answer:
         """Answer the conversation's pending question, streaming text to `on_chunk`.
 

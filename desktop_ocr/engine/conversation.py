@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from PIL import Image
 
@@ -11,7 +11,7 @@ from PIL import Image
 @dataclass
 class Turn:
     question: str
-    answer: Optional[str] = None
+    answer: str | None = None
 
 
 @dataclass
@@ -53,7 +53,5 @@ class Conversation:
                 content.insert(0, image_part)
             messages.append({"role": "user", "content": content})
             if turn.answer is not None:
-                messages.append(
-                    {"role": "assistant", "content": [{"type": "text", "text": turn.answer}]}
-                )
+                messages.append({"role": "assistant", "content": [{"type": "text", "text": turn.answer}]})
         return messages

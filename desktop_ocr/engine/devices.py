@@ -66,9 +66,7 @@ def resolve_dtype(requested: DType, device: str) -> torch.dtype:
     import torch
 
     if requested != "auto":
-        return {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}[
-            requested
-        ]
+        return {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}[requested]
     if device == "cuda":
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     if device == "mps":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 from .errors import ModelNotFoundError
 
@@ -27,7 +28,7 @@ def looks_like_hub_id(model: str) -> bool:
     return bool(_HUB_ID.match(model)) and not model.startswith((".", "/", "~"))
 
 
-def locate_model(model: str, progress: Optional[DownloadProgress] = None) -> Path:
+def locate_model(model: str, progress: DownloadProgress | None = None) -> Path:
     """The local folder holding `model` (a folder path or a hub id), downloading if needed."""
     path = Path(model).expanduser()
     if path.is_dir():
@@ -49,19 +50,17 @@ def locate_model(model: str, progress: Optional[DownloadProgress] = None) -> Pat
     return _download(model, progress)
 
 
-def _cached_snapshot(model: str) -> Optional[Path]:
+def _cached_snapshot(model: str) -> Path | None:
     from huggingface_hub import snapshot_download
 
     try:
-        folder = Path(
-            snapshot_download(model, allow_patterns=MODEL_FILE_PATTERNS, local_files_only=True)
-        )
+        folder = Path(snapshot_download(model, allow_patterns=MODEL_FILE_PATTERNS, local_files_only=True))
     except Exception:  # noqa: BLE001 - any cache miss or damage means "not cached"
         return None
     return folder if (folder / "config.json").is_file() else None
 
 
-def _download(model: str, progress: Optional[DownloadProgress]) -> Path:
+def _download(model: str, progress: DownloadProgress | None) -> Path:
     from huggingface_hub import HfApi, hf_hub_download
     from huggingface_hub.errors import (
         GatedRepoError,
@@ -82,24 +81,18 @@ def _download(model: str, progress: Optional[DownloadProgress]) -> Path:
         ]
         counter = _ByteCounter(sum(size for _, size in files), progress)
         for filename, _size in files:
-            hf_hub_download(
-                model, filename, revision=info.sha, tqdm_class=counter.tqdm_class()
-            )
+            hf_hub_download(model, filename, revision=info.sha, tqdm_class=counter.tqdm_class())
     except GatedRepoError:
         raise ModelNotFoundError(
-            f"{model} is gated on the hub: accept its terms and log in (hf auth login), "
-            f"{LOCAL_FOLDER_HINT}"
+            f"{model} is gated on the hub: accept its terms and log in (hf auth login), {LOCAL_FOLDER_HINT}"
         ) from None
     except RepositoryNotFoundError:
         raise ModelNotFoundError(f"the hub has no model {model} ({LOCAL_FOLDER_HINT})") from None
     except HfHubHTTPError as error:
         raise ModelNotFoundError(f"{unreachable} (hub answered: {_first_line(error)})") from None
-    except OSError as error:  # connection refused, DNS, timeouts, disk full
-        raise ModelNotFoundError(f"{unreachable} ({_first_line(error)})") from None
-    except Exception as error:  # noqa: BLE001 - httpx and requests errors differ by version
-        if type(error).__module__.split(".")[0] in ("httpx", "requests", "urllib3", "httpcore"):
-            raise ModelNotFoundError(f"{unreachable} ({_first_line(error)})") from None
-        raise
+    except Exception as error:  # noqa: BLE001 - connection, DNS, TLS, timeout and disk errors
+        # differ by HTTP client (httpx, httpx2, requests) and version: all end the download.
+        raise ModelNotFoundError(f"{unreachable} ({type(error).__name__}: {_first_line(error)})") from None
     cached = _cached_snapshot(model)
     if cached is None:
         raise ModelNotFoundError(f"downloading {model} did not give a model folder")
@@ -120,7 +113,7 @@ def _first_line(error: BaseException) -> str:
 class _ByteCounter:
     """Adds up the bytes that every file's download reports, for one progress callback."""
 
-    def __init__(self, total: int, progress: Optional[DownloadProgress]) -> None:
+    def __init__(self, total: int, progress: DownloadProgress | None) -> None:
         self.total = total
         self.done = 0
         self.progress = progress
@@ -137,7 +130,7 @@ class _ByteCounter:
 
         counter = self
 
-        class _Bar(hf_tqdm):  # type: ignore[misc, valid-type]
+        class _Bar(hf_tqdm):
             """A silent progress bar that forwards byte counts to the counter."""
 
             def __init__(self, *args: Any, **kwargs: Any) -> None:

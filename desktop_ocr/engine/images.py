@@ -7,7 +7,6 @@ import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -15,7 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .errors import ImageError
 from .options import PIXELS_PER_TOKEN, PixelBudget
 
-ImageSource = Union[str, Path, bytes, Image.Image]
+ImageSource = str | Path | bytes | Image.Image
 
 # Pillow's own hard limit (2 × MAX_IMAGE_PIXELS): beyond it a file is treated as a
 # decompression bomb. A 300 dpi A0 poster (9933 × 14043) still fits.
@@ -109,9 +108,7 @@ def to_rgb(image: Image.Image) -> Image.Image:
         return image
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         return _scale_to_8bit(image).convert("RGB")
-    if mode == "P" and "transparency" in image.info:
-        image = image.convert("RGBA")
-    elif mode in ("LA", "La", "PA", "RGBa"):
+    if (mode == "P" and "transparency" in image.info) or mode in ("LA", "La", "PA", "RGBa"):
         image = image.convert("RGBA")
     if image.mode == "RGBA":
         background = Image.new("RGB", image.size, (255, 255, 255))
@@ -128,7 +125,7 @@ def _scale_to_8bit(image: Image.Image) -> Image.Image:
         scaled = np.zeros(values.shape, dtype=np.uint8)
     else:
         scaled = ((values - low) * (255.0 / (high - low))).round().astype(np.uint8)
-    return Image.fromarray(scaled, mode="L")
+    return Image.fromarray(scaled)
 
 
 def pad_to_aspect_limit(image: Image.Image, limit: float = MAX_ASPECT_RATIO) -> Image.Image:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .backend import Answer, CancelToken, ChunkCallback
 from .conversation import Conversation
@@ -46,7 +47,7 @@ _active = threading.local()
 
 
 def _raise_if_cancelled(_module: Any, _args: Any) -> None:
-    token: Optional[CancelToken] = getattr(_active, "token", None)
+    token: CancelToken | None = getattr(_active, "token", None)
     if token is not None and token.cancelled:
         raise _Cancelled
 
@@ -57,8 +58,8 @@ class LocalBackend:
     def __init__(
         self,
         options: EngineOptions,
-        download_progress: Optional[DownloadProgress] = None,
-        status: Optional[Callable[[str], None]] = None,
+        download_progress: DownloadProgress | None = None,
+        status: Callable[[str], None] | None = None,
     ) -> None:
         import torch
         from transformers import AutoProcessor, Qwen2VLForConditionalGeneration
@@ -83,11 +84,12 @@ class LocalBackend:
             raise
         except torch.OutOfMemoryError:
             raise OutOfMemoryError(
-                f"out of memory loading {options.model} on {self.device}; try --device cpu "
-                f"or a smaller dtype"
+                f"out of memory loading {options.model} on {self.device}; try --device cpu or a smaller dtype"
             ) from None
         except Exception as error:  # noqa: BLE001 - every loader failure is reported in one line
-            raise ModelLoadError(f"cannot load {options.model} from {self.path}: {_one_line(error)}") from None
+            raise ModelLoadError(
+                f"cannot load {options.model} from {self.path}: {_one_line(error)}"
+            ) from None
         self.processor.image_processor.size = dict(PROCESSOR_SIZE)
         self.tokenizer = self.processor.tokenizer
         self._install_cancel_hooks()
@@ -109,11 +111,11 @@ class LocalBackend:
     def generate(
         self,
         conversation: Conversation,
-        on_chunk: Optional[ChunkCallback] = None,
-        cancel: Optional[CancelToken] = None,
+        on_chunk: ChunkCallback | None = None,
+        cancel: CancelToken | None = None,
         *,
-        budget: Optional[PixelBudget] = None,
-        max_new_tokens: Optional[int] = None,
+        budget: PixelBudget | None = None,
+        max_new_tokens: int | None = None,
     ) -> Answer:
         import torch
 
@@ -152,12 +154,11 @@ class LocalBackend:
             guard.reason = StopReason.CANCELLED
         except torch.OutOfMemoryError:
             raise OutOfMemoryError(
-                f"out of memory on {self.device} for a {stats.visual_tokens}-token image; "
-                f"lower --max-pixels"
+                f"out of memory on {self.device} for a {stats.visual_tokens}-token image; lower --max-pixels"
             ) from None
         except MemoryError:
             raise OutOfMemoryError("out of memory; lower --max-pixels") from None
-        except Exception as error:  # noqa: BLE001 - surfaced as one engine error, never swallowed
+        except Exception as error:
             raise GenerationError(f"generation failed: {_one_line(error)}") from error
         finally:
             _active.token = None
@@ -192,7 +193,7 @@ class _StopGuard:
     def __init__(self, cancel: CancelToken, prompt_tokens: int) -> None:
         self.cancel = cancel
         self.prompt_tokens = prompt_tokens
-        self.reason: Optional[StopReason] = None
+        self.reason: StopReason | None = None
 
     def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **kwargs: Any) -> torch.Tensor:
         import torch
@@ -211,7 +212,7 @@ class _ChunkStreamer:
     def __init__(
         self,
         tokenizer: Any,
-        on_chunk: Optional[ChunkCallback],
+        on_chunk: ChunkCallback | None,
         started: float,
         stats: GenerationStats,
     ) -> None:
@@ -253,9 +254,18 @@ def _one_line(error: BaseException) -> str:
 
 def load_backend(
     options: EngineOptions,
-    download_progress: Optional[DownloadProgress] = None,
-    status: Optional[Callable[[str], None]] = None,
+    download_progress: DownloadProgress | None = None,
+    status: Callable[[str], None] | None = None,
 ) -> LocalBackend:
     """Locate (downloading if needed) and load the model named in `options`."""
     return LocalBackend(options, download_progress, status)
 
+
+def quiet_libraries() -> None:
+    """Silence transformers' and the hub's own progress bars and warnings; the app reports its own."""
+    from huggingface_hub.utils import disable_progress_bars
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    disable_progress_bars()

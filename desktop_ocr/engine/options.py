@@ -16,11 +16,11 @@ DTYPES: tuple[DType, ...] = ("auto", "bfloat16", "float16", "float32")
 
 # One visual token covers a 28×28 px square (14 px patches, merged 2×2).
 PIXELS_PER_TOKEN = 28 * 28
-# 128 tokens: a 300×60 px word is upscaled 2.4× (to ~700×140 px) so small screen text is
-# legible to the model, at ~3 s to the first token on a 2-core CPU.
+# 128 tokens: a 300×60 px word is upscaled 2.4× (to 728×168 px, 156 tokens) so that small
+# screen text is legible to the model, at ~3 s to the first token on a 2-core CPU.
 DEFAULT_MIN_PIXELS = 128 * PIXELS_PER_TOKEN
 # 1280 tokens: a 1920×1080 screen becomes 1316×728 px (1,222 tokens) and an A4 page at
-# 150 dpi 840×1190 px; the model card's suggested cap, and ~50 s to the first token on CPU.
+# 150 dpi 840×1176 px; the model card's suggested cap, and ~50 s to the first token on CPU.
 DEFAULT_MAX_PIXELS = 1280 * PIXELS_PER_TOKEN
 DEFAULT_MAX_NEW_TOKENS = 1024
 # qwen-vl-utils' own bounds on an image's visual tokens.

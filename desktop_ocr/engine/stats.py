@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Optional
 
 
 class StopReason(str, Enum):
@@ -21,12 +20,12 @@ class GenerationStats:
     visual_tokens: int = 0
     prompt_tokens: int = 0
     new_tokens: int = 0
-    time_to_first_token: Optional[float] = None
+    time_to_first_token: float | None = None
     total_time: float = 0.0
     stop_reason: StopReason = StopReason.END
 
     @property
-    def tokens_per_second(self) -> Optional[float]:
+    def tokens_per_second(self) -> float | None:
         """Decode speed after the first token."""
         if self.time_to_first_token is None or self.new_tokens < 2:
             return None

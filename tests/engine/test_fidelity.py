@@ -57,7 +57,9 @@ def test_engine_matches_reference_flow(backend, tiny_model, name):
 @pytest.mark.parametrize("budget", [PixelBudget(256 * 784, 512 * 784), PixelBudget(3136, 3136 * 2)])
 def test_explicit_budget_resizes_as_qwen_vl_utils(backend, tiny_model, budget):
     image = noise_image(900, 300, seed=7)
-    answer = backend.generate(Conversation.start(image, prompt_for("latex")), budget=budget, max_new_tokens=MAX_NEW)
+    answer = backend.generate(
+        Conversation.start(image, prompt_for("latex")), budget=budget, max_new_tokens=MAX_NEW
+    )
     expected, _ = reference_for(tiny_model, image, [(prompt_for("latex"), None)], budget)
     assert answer.text == expected
     from qwen_vl_utils import fetch_image
@@ -88,7 +90,9 @@ def test_follow_up_turn_matches_reference(backend, tiny_model):
 def test_different_images_give_different_answers(backend):
     """Guards every comparison above against passing vacuously on a degenerate model."""
     answers = {
-        backend.generate(Conversation.start(noise_image(300, 100, seed), prompt_for("text")), max_new_tokens=12).text
+        backend.generate(
+            Conversation.start(noise_image(300, 100, seed), prompt_for("text")), max_new_tokens=12
+        ).text
         for seed in range(4)
     }
     assert len(answers) == 4

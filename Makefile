@@ -1,0 +1,36 @@
+# Two commands for a fresh machine: `make run` (set up, then open the app) and `make test`.
+# Both create .venv on first use and re-install only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Extra pip arguments, e.g. PIP_ARGS="--index-url https://download.pytorch.org/whl/cu128"
+PIP_ARGS ?=
+ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(PIP_ARGS) -e ".[test]"
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/desktop-ocr $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check desktop_ocr tests bench
+	$(BIN)/ruff format --check desktop_ocr tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/engine_overhead.py
+
+clean:
+	rm -rf $(VENV) bench/out .pytest_cache .mypy_cache .ruff_cache
