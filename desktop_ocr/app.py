@@ -1,15 +1,16 @@
-"""Where the window starts; it is built on the engine in the next step of the project."""
+"""Where the window starts (the Qt code lives in desktop_ocr.ui)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from .engine.options import EngineOptions
 
-
-def run_window(args: argparse.Namespace, options: EngineOptions) -> int:
-    """Open the main window (not part of this version yet: say so and point to --cli)."""
-    del args, options
-    print("desktop-ocr: the window is not part of this version yet; use --cli IMAGE", file=sys.stderr)
-    return 2
+def run_window(args: argparse.Namespace, flags: set[str]) -> int:
+    """Open the main window; explicit command-line flags override the saved settings."""
+    try:
+        from .ui.app import run
+    except ImportError as error:
+        print(f"desktop-ocr: cannot start the window ({error}); use --cli IMAGE", file=sys.stderr)
+        return 2
+    return run(args, flags)

@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--mode",
         choices=[mode.value for mode in Mode],
-        default=Mode.TEXT.value,
+        default=None,
         help="what to recognise (default: text)",
     )
     ask.add_argument("--prompt", metavar="TEXT", help="ask this instead of a mode's instruction")
@@ -45,26 +45,26 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"hub id or local folder (default: ${defaults.MODEL_ENV_VAR}, else {defaults.DEFAULT_MODEL})",
     )
-    parser.add_argument("--device", choices=defaults.DEVICES, default="auto")
-    parser.add_argument("--dtype", choices=defaults.DTYPES, default="auto")
+    parser.add_argument("--device", choices=defaults.DEVICES, default=None, help="default: auto")
+    parser.add_argument("--dtype", choices=defaults.DTYPES, default=None, help="default: auto")
     parser.add_argument(
         "--max-new-tokens",
         type=_positive_int,
-        default=defaults.DEFAULT_MAX_NEW_TOKENS,
+        default=None,
         metavar="N",
         help=f"longest answer in tokens (default {defaults.DEFAULT_MAX_NEW_TOKENS})",
     )
     parser.add_argument(
         "--min-pixels",
         type=_positive_int,
-        default=defaults.DEFAULT_MIN_PIXELS,
+        default=None,
         metavar="N",
         help=f"smaller images are upscaled to this area (default {defaults.DEFAULT_MIN_PIXELS:,})",
     )
     parser.add_argument(
         "--max-pixels",
         type=_positive_int,
-        default=defaults.DEFAULT_MAX_PIXELS,
+        default=None,
         metavar="N",
         help=f"larger images are downscaled to this area (default {defaults.DEFAULT_MAX_PIXELS:,})",
     )
@@ -83,21 +83,31 @@ def _positive_int(text: str) -> int:
     return value
 
 
+# Flags the window also takes; None means "not given" (the window then uses its settings).
+ENGINE_FLAGS = ("model", "device", "dtype", "min_pixels", "max_pixels", "max_new_tokens", "mode")
+
+
+def flags_given(args: argparse.Namespace) -> set[str]:
+    return {name for name in ENGINE_FLAGS if getattr(args, name, None) is not None}
+
+
 def engine_options(args: argparse.Namespace) -> defaults.EngineOptions:
-    """The EngineOptions the flags describe; ValueError says what is wrong."""
+    """The EngineOptions the flags describe, defaults for the rest; ValueError says what is wrong."""
     return defaults.EngineOptions(
         model=args.model or defaults.default_model(),
-        device=args.device,
-        dtype=args.dtype,
-        budget=defaults.PixelBudget(args.min_pixels, args.max_pixels),
-        max_new_tokens=args.max_new_tokens,
+        device=args.device or "auto",
+        dtype=args.dtype or "auto",
+        budget=defaults.PixelBudget(
+            args.min_pixels or defaults.DEFAULT_MIN_PIXELS, args.max_pixels or defaults.DEFAULT_MAX_PIXELS
+        ),
+        max_new_tokens=args.max_new_tokens or defaults.DEFAULT_MAX_NEW_TOKENS,
     )
 
 
 def question(args: argparse.Namespace) -> str:
     from .engine.prompts import prompt_for
 
-    return args.prompt if args.prompt else prompt_for(args.mode)
+    return args.prompt if args.prompt else prompt_for(args.mode or Mode.TEXT.value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.cli:
         from .app import run_window
 
-        return run_window(args, options)
+        return run_window(args, flags_given(args))
     if not args.images:
         parser.error("--cli needs at least one IMAGE (or - for stdin)")
     if args.images.count(STDIN) > 1:

@@ -1,0 +1,155 @@
+"""Model output (Markdown with LaTeX) to the HTML subset QTextBrowser shows.
+
+Never interprets model output as HTML: raw HTML is shown as text, links other than
+http(s)/mailto become text, images become their alt text, and formulas become
+`formula:N` image references that the pane draws from SVG.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.amsmath import amsmath_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from .delimiters import close_open_math, has_math_delimiters, normalise_delimiters
+from .math import MathError, MathRenderer
+
+FORMULA_SCHEME = "formula"
+SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+@dataclass(frozen=True)
+class Formula:
+    tex: str
+    display: bool
+
+
+@dataclass
+class Document:
+    """HTML for the pane, and the formulas its `formula:N` images stand for."""
+
+    html: str
+    formulas: list[Formula] = field(default_factory=list)
+    broken: list[Formula] = field(default_factory=list)
+
+    def formula_at(self, url: str) -> Formula | None:
+        prefix = f"{FORMULA_SCHEME}:"
+        if not url.startswith(prefix):
+            return None
+        try:
+            return self.formulas[int(url[len(prefix) :])]
+        except (ValueError, IndexError):
+            return None
+
+
+def as_markdown(text: str, latex_mode: bool) -> str:
+    """The Markdown to render: in LaTeX mode a bare formula is shown as display math."""
+    if latex_mode and text.strip() and not has_math_delimiters(text):
+        return f"$$\n{text.strip()}\n$$"
+    return text
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(
+        dollarmath_plugin,
+        allow_labels=True,
+        allow_space=True,
+        allow_digits=True,
+        allow_blank_lines=True,
+        double_inline=True,
+    )
+    md.use(amsmath_plugin)
+    rules: dict[str, Any] = {
+        "math_inline": _inline_math,
+        "math_inline_double": _display_math,
+        "math_block": _display_math,
+        "math_block_label": _display_math,
+        "amsmath": _ams_math,
+        "link_open": _link_open,
+        "link_close": _link_close,
+        "image": _image,
+        "table_open": _table_open,
+    }
+    for name, rule in rules.items():
+        md.add_render_rule(name, rule)
+    return md
+
+
+def _formula(env: dict[str, Any], tex: str, display: bool) -> str:
+    renderer: MathRenderer = env["math"]
+    formula = Formula(tex.strip(), display)
+    try:
+        renderer.check(formula.tex, display)
+    except MathError as error:
+        env["broken"].append(formula)
+        delimiter = "$$" if display else "$"
+        source = html.escape(f"{delimiter}{formula.tex}{delimiter}")
+        marked = f'<code style="color:#c0392b;" title="{html.escape(str(error), quote=True)}">{source}</code>'
+        return f'<p align="center">{marked}</p>\n' if display else marked
+    env["formulas"].append(formula)
+    index = len(env["formulas"]) - 1
+    if display:
+        return f'<p align="center"><img src="{FORMULA_SCHEME}:{index}"></p>\n'
+    return f'<img src="{FORMULA_SCHEME}:{index}" style="vertical-align: middle;">'
+
+
+def _inline_math(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return _formula(env, tokens[idx].content, display=False)
+
+
+def _display_math(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return _formula(env, tokens[idx].content, display=True)
+
+
+def _ams_math(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return _formula(env, tokens[idx].content, display=True)
+
+
+def _safe_href(token: Token) -> str | None:
+    href = str(token.attrGet("href") or "")
+    return href if href.lower().startswith(SAFE_LINK_SCHEMES) else None
+
+
+def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    href = _safe_href(tokens[idx])
+    env.setdefault("links", []).append(href)
+    return f'<a href="{html.escape(href, quote=True)}">' if href else ""
+
+
+def _link_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    links = env.get("links") or [None]
+    return "</a>" if links.pop() else ""
+
+
+def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    alt = "".join(child.content for child in tokens[idx].children or [])
+    return html.escape(f"[image: {alt}]" if alt else "[image]")
+
+
+def _table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return '<table border="1" cellspacing="0" cellpadding="4">\n'
+
+
+class MarkdownRenderer:
+    """Renders one answer at a time; formulas are checked with the given math renderer."""
+
+    def __init__(self, math: MathRenderer) -> None:
+        self.math = math
+        self._md = _parser()
+
+    def render(self, text: str, *, streaming: bool = False, latex_mode: bool = False) -> Document:
+        """HTML for `text`; while streaming, an unfinished formula is closed speculatively."""
+        source = normalise_delimiters(as_markdown(text, latex_mode))
+        if streaming:
+            source = close_open_math(source)
+        env: dict[str, Any] = {"math": self.math, "formulas": [], "broken": []}
+        body = self._md.render(source, env)
+        return Document(html=body, formulas=env["formulas"], broken=env["broken"])

@@ -1,0 +1,179 @@
+"""The rich-text result pane: Markdown with rendered formulas, updated at most ~15 times a second."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QMimeData, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFontMetricsF, QImage, QMouseEvent, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from ..render.markdown import FORMULA_SCHEME, Document, MarkdownRenderer
+from ..render.math import MathError, MathRenderer
+from .formula_images import formula_image
+
+UPDATE_INTERVAL_MS = 66  # at most ~15 renders a second while streaming
+
+
+class ResultPane(QTextBrowser):
+    """Shows one answer; formulas are images drawn from SVG, copied back as their LaTeX."""
+
+    formula_clicked = Signal(str)  # the formula's LaTeX
+
+    def __init__(self, math: MathRenderer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.math = math
+        self.markdown = MarkdownRenderer(math)
+        self.document_model = Document(html="")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._open_link)
+        self._text = ""
+        self._streaming = False
+        self._latex_mode = False
+        self._images: dict[tuple[Any, ...], QImage] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(UPDATE_INTERVAL_MS)
+        self._timer.timeout.connect(self._render)
+        self.renders = 0
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def show_text(self, text: str, *, streaming: bool = False, latex_mode: bool = False) -> None:
+        """Show `text`; while streaming, renders are batched to the update interval."""
+        self._text, self._streaming, self._latex_mode = text, streaming, latex_mode
+        if streaming:
+            if not self._timer.isActive():
+                self._timer.start()
+        else:
+            self._timer.stop()
+            self._render()
+
+    def flush(self) -> None:
+        """Render now whatever is pending."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._render()
+
+    def _render(self) -> None:
+        bar = self.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 4
+        position = bar.value()
+        self.document_model = self.markdown.render(
+            self._text, streaming=self._streaming, latex_mode=self._latex_mode
+        )
+        self.setHtml(self.document_model.html)
+        bar.setValue(bar.maximum() if at_end and self._streaming else position)
+        self.renders += 1
+
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
+        """Serve formula images only: nothing else (files, network) is ever loaded."""
+        url = QUrl(name)
+        if kind != QTextDocument.ResourceType.ImageResource.value or url.scheme() != FORMULA_SCHEME:
+            return None
+        formula = self.document_model.formula_at(url.toString())
+        if formula is None:
+            return None
+        color = self.palette().text().color()
+        ratio = self.devicePixelRatioF()
+        key = (formula.tex, formula.display, color.rgba(), ratio, self.font().toString())
+        image = self._images.get(key)
+        if image is None:
+            try:
+                svg = self.math.render(formula.tex, formula.display)
+            except MathError:
+                return None
+            image = formula_image(svg, QFontMetricsF(self.font()), color, ratio, formula.display)
+            if len(self._images) > 1024:
+                self._images.clear()
+            self._images[key] = image
+        return image
+
+    def changeEvent(self, event: Any) -> None:
+        super().changeEvent(event)
+        if event.type() in (event.Type.PaletteChange, event.Type.FontChange) and self._text:
+            self._images.clear()
+            self._render()
+
+    @staticmethod
+    def document_model_url(index: int) -> QUrl:
+        """The URL the pane's HTML uses for its `index`-th formula."""
+        return QUrl(f"{FORMULA_SCHEME}:{index}")
+
+    @staticmethod
+    def document_model_url_for(url: str) -> QUrl:
+        return QUrl(url)
+
+    def formula_at_position(self, position: Any) -> str | None:
+        """The LaTeX of the formula image under a viewport point, if any."""
+        layout = self.document().documentLayout()
+        point = position + self._scroll_offset()
+        index = layout.hitTest(point, Qt.HitTestAccuracy.ExactHit)
+        if index < 0:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(index)
+        cursor.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor)
+        fmt = cursor.charFormat()
+        if not fmt.isImageFormat():
+            return None
+        formula = self.document_model.formula_at(fmt.toImageFormat().name())
+        return formula.tex if formula else None
+
+    def _scroll_offset(self) -> Any:
+        from PySide6.QtCore import QPointF
+
+        return QPointF(self.horizontalScrollBar().value(), self.verticalScrollBar().value())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            tex = self.formula_at_position(event.position())
+            if tex is not None:
+                self.formula_clicked.emit(tex)
+        super().mouseReleaseEvent(event)
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """Copying a selection gives formulas back as their LaTeX source."""
+        mime = QMimeData()
+        mime.setText(self.selected_source())
+        return mime
+
+    def selected_source(self) -> str:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return ""
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        parts: list[str] = []
+        block = self.document().findBlock(start)
+        while block.isValid() and block.position() <= end:
+            if parts:
+                parts.append("\n")
+            iterator = block.begin()
+            while not iterator.atEnd():
+                fragment = iterator.fragment()
+                f_start, f_end = fragment.position(), fragment.position() + fragment.length()
+                lo, hi = max(start, f_start), min(end, f_end)
+                if lo < hi:
+                    fmt = fragment.charFormat()
+                    formula = (
+                        self.document_model.formula_at(fmt.toImageFormat().name())
+                        if fmt.isImageFormat()
+                        else None
+                    )
+                    if formula is not None:
+                        delimiter = "$$" if formula.display else "$"
+                        parts.append(f"{delimiter}{formula.tex}{delimiter}")
+                    else:
+                        parts.append(fragment.text()[lo - f_start : hi - f_start].replace("\u2028", "\n"))
+                iterator += 1
+            block = block.next()
+        return "".join(parts)
+
+    @staticmethod
+    def _open_link(url: QUrl) -> None:
+        """Open http(s) and mailto links in the browser; never files or anything else."""
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)

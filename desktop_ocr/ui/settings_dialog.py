@@ -1,0 +1,102 @@
+"""Edit the saved settings; changing the model, device or dtype reloads the model."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from ..engine import options as defaults
+from ..engine.prompts import Mode
+from ..render.export import Delimiters
+from .settings import Settings
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self._settings = settings
+        form = QFormLayout(self)
+
+        self.model = QLineEdit(settings.model)
+        self.model.setPlaceholderText(defaults.default_model())
+        browse = QPushButton("Folder…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.model, 1)
+        row.addWidget(browse)
+        form.addRow("Model (hub id or folder)", row)
+
+        self.device = _combo(defaults.DEVICES, settings.device)
+        self.dtype = _combo(defaults.DTYPES, settings.dtype)
+        form.addRow("Device", self.device)
+        form.addRow("Dtype", self.dtype)
+
+        low, high = defaults.MIN_BUDGET_TOKENS, defaults.MAX_BUDGET_TOKENS
+        self.min_tokens = _spin(low, high, settings.min_pixels // defaults.PIXELS_PER_TOKEN)
+        self.max_tokens = _spin(low, high, settings.max_pixels // defaults.PIXELS_PER_TOKEN)
+        form.addRow("Min visual tokens (small images are upscaled)", self.min_tokens)
+        form.addRow("Max visual tokens (large images are downscaled)", self.max_tokens)
+        form.addRow("", QLabel("One visual token is a 28×28 px tile; fewer tokens answer faster."))
+        self.max_new_tokens = _spin(1, 32768, settings.max_new_tokens)
+        form.addRow("Longest answer (tokens)", self.max_new_tokens)
+
+        self.mode = _combo([m.value for m in Mode], settings.mode)
+        form.addRow("Default mode", self.mode)
+        self.delimiters = _combo([d.value for d in Delimiters], settings.delimiters)
+        form.addRow("LaTeX delimiters", self.delimiters)
+        self.auto_copy = QCheckBox("Copy the result when a recognition finishes")
+        self.auto_copy.setChecked(settings.auto_copy)
+        form.addRow("", self.auto_copy)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Model folder")
+        if folder:
+            self.model.setText(folder)
+
+    def result_settings(self) -> Settings:
+        min_tokens = min(self.min_tokens.value(), self.max_tokens.value())
+        return Settings(
+            model=self.model.text().strip(),
+            device=self.device.currentText(),
+            dtype=self.dtype.currentText(),
+            min_pixels=min_tokens * defaults.PIXELS_PER_TOKEN,
+            max_pixels=self.max_tokens.value() * defaults.PIXELS_PER_TOKEN,
+            max_new_tokens=self.max_new_tokens.value(),
+            mode=self.mode.currentText(),
+            delimiters=self.delimiters.currentText(),
+            auto_copy=self.auto_copy.isChecked(),
+        )
+
+
+def _combo(values: object, current: str) -> QComboBox:
+    box = QComboBox()
+    box.addItems([str(v) for v in values])  # type: ignore[attr-defined]
+    box.setCurrentText(current)
+    return box
+
+
+def _spin(low: int, high: int, value: int) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    return box

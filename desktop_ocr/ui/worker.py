@@ -1,0 +1,135 @@
+"""The engine on its own QThread: loading, recognition, cancel. No model code runs on the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..engine.backend import Answer, Backend, CancelToken
+from ..engine.conversation import Conversation
+from ..engine.errors import EngineError
+from ..engine.options import EngineOptions, PixelBudget
+
+
+@dataclass(frozen=True)
+class Job:
+    """One question about one conversation."""
+
+    request_id: int
+    conversation: Conversation
+    budget: PixelBudget
+    max_new_tokens: int
+
+
+@dataclass
+class Failure:
+    """What went wrong, for the window to show: `kind` is the engine error's class name."""
+
+    kind: str
+    message: str
+
+
+class WorkerSignals(QObject):
+    """Everything the worker reports, emitted from its thread, delivered queued to the GUI."""
+
+    download_progress = Signal(int, int)  # bytes done, bytes in total
+    status = Signal(str)
+    ready = Signal(str)  # the backend's description
+    load_failed = Signal(object)  # Failure
+    chunk = Signal(int, str)  # request id, text
+    finished = Signal(int, object)  # request id, Answer
+    failed = Signal(int, object)  # request id, Failure
+
+
+class _ShuttingDown(Exception):
+    """Raised from the download progress callback to abandon a download when the app closes."""
+
+
+@dataclass
+class _CancelState:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    cancelled: set[int] = field(default_factory=set)
+    current: tuple[int, CancelToken] | None = None
+    shutting_down: bool = False
+
+
+class EngineWorker(QObject):
+    """Owns the backend. Its slots run on the worker thread; cancel() may be called from any thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.signals = WorkerSignals()
+        self.backend: Backend | None = None
+        self._state = _CancelState()
+
+    # Called from the GUI thread.
+    def cancel(self, request_id: int | None = None) -> None:
+        """Cancel one request (queued or running), or every one when `request_id` is None."""
+        with self._state.lock:
+            current = self._state.current
+            if request_id is not None:
+                self._state.cancelled.add(request_id)
+            if current is not None and (request_id is None or current[0] == request_id):
+                current[1].cancel()
+
+    def shut_down(self) -> None:
+        """Stop whatever runs as soon as it can; queued requests end cancelled."""
+        with self._state.lock:
+            self._state.shutting_down = True
+        self.cancel()
+
+    # Slots, on the worker thread.
+    @Slot(object)
+    def load(self, options: EngineOptions) -> None:
+        from ..engine.local import load_backend, quiet_libraries
+
+        self.backend = None
+        try:
+            quiet_libraries()
+            self.backend = load_backend(options, self._on_download, self.signals.status.emit)
+        except _ShuttingDown:
+            return
+        except EngineError as error:
+            self.signals.load_failed.emit(Failure(type(error).__name__, str(error)))
+            return
+        except Exception as error:  # noqa: BLE001 - the window must hear of every failure
+            self.signals.load_failed.emit(Failure("ModelLoadError", f"{type(error).__name__}: {error}"))
+            return
+        self.signals.ready.emit(self.backend.describe())
+
+    def _on_download(self, done: int, total: int) -> None:
+        if self._state.shutting_down:
+            raise _ShuttingDown
+        self.signals.download_progress.emit(done, total)
+
+    @Slot(object)
+    def run(self, job: Job) -> None:
+        token = CancelToken()
+        with self._state.lock:
+            if self._state.shutting_down or job.request_id in self._state.cancelled:
+                token.cancel()
+            self._state.current = (job.request_id, token)
+        try:
+            if self.backend is None:
+                self.signals.failed.emit(job.request_id, Failure("ModelNotLoaded", "the model is not loaded"))
+                return
+            answer: Answer = self.backend.generate(
+                job.conversation,
+                lambda text: self.signals.chunk.emit(job.request_id, text),
+                token,
+                budget=job.budget,
+                max_new_tokens=job.max_new_tokens,
+            )
+            self.signals.finished.emit(job.request_id, answer)
+        except EngineError as error:
+            self.signals.failed.emit(job.request_id, Failure(type(error).__name__, str(error)))
+        except Exception as error:  # noqa: BLE001 - reported, never swallowed
+            self.signals.failed.emit(
+                job.request_id, Failure("GenerationError", f"{type(error).__name__}: {error}")
+            )
+        finally:
+            with self._state.lock:
+                self._state.current = None
+                self._state.cancelled.discard(job.request_id)

@@ -1,0 +1,193 @@
+"""The result pane and copying, read back through the real X clipboard (xclip)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette, QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from desktop_ocr.render import export
+from desktop_ocr.render.export import Delimiters
+from desktop_ocr.render.math import default_math_renderer
+from desktop_ocr.ui.result_pane import ResultPane
+from tests.ui.conftest import write_noise
+
+DOC = "Energy $E = mc^2$ holds.\n\n$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+
+
+def test_runs_on_a_real_x_server():
+    assert QGuiApplication.platformName() == "xcb"
+
+
+@pytest.fixture
+def pane(qtbot):
+    widget = ResultPane(default_math_renderer())
+    widget.resize(600, 400)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def read_x_clipboard(qtbot) -> str:
+    """xclip asks this process for the clipboard, so the Qt event loop must keep running."""
+    assert shutil.which("xclip"), "xclip is installed by .ci/run"
+    process = subprocess.Popen(["xclip", "-o", "-selection", "clipboard"], stdout=subprocess.PIPE)
+    qtbot.waitUntil(lambda: process.poll() is not None, timeout=10_000)
+    return process.stdout.read().decode()
+
+
+def formula_image_position(pane: ResultPane, index: int) -> QPoint:
+    """The viewport point at the centre of the `index`-th formula image."""
+    document = pane.document()
+    block = document.begin()
+    found = -1
+    while block.isValid():
+        iterator = block.begin()
+        while not iterator.atEnd():
+            fragment = iterator.fragment()
+            if fragment.charFormat().isImageFormat():
+                found += 1
+                if found == index:
+                    cursor = QTextCursor(document)
+                    cursor.setPosition(fragment.position())
+                    left = pane.cursorRect(cursor)
+                    cursor.setPosition(fragment.position() + 1)
+                    right = pane.cursorRect(cursor)
+                    return QPoint((left.x() + right.x()) // 2, left.center().y())
+            iterator += 1
+        block = block.next()
+    raise AssertionError("formula image not found")
+
+
+def test_formulas_render_as_images_of_the_right_size(pane):
+    pane.show_text(DOC)
+    assert len(pane.document_model.formulas) == 2
+    image = pane.loadResource(2, pane.document_model_url(0))
+    assert image is not None and image.width() > 10
+    assert image.devicePixelRatio() == pane.devicePixelRatioF()
+
+
+def test_formula_images_follow_the_palette_text_colour(pane):
+    palette = pane.palette()
+    palette.setColor(QPalette.ColorRole.Text, QColor("#00ff00"))
+    pane.setPalette(palette)
+    pane.show_text("$$\\blacksquare$$")
+    image = pane.loadResource(2, pane.document_model_url(0))
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha() == 255
+    }
+    assert "#00ff00" in colours
+
+
+def test_inline_formula_sits_on_the_baseline(pane):
+    from desktop_ocr.ui.formula_images import baseline_padding
+
+    top, bottom = baseline_padding(ascent=10, depth=4, text_middle=2)
+    # Qt puts the image centre text_middle above the baseline; the formula baseline lands there.
+    height = top + 10 + 4 + bottom
+    assert abs((height / 2 + 2) - (top + 10)) < 1e-9
+    top, bottom = baseline_padding(ascent=3, depth=6, text_middle=4)
+    height = top + 3 + 6 + bottom
+    assert abs((height / 2 + 4) - (top + 3)) < 1e-9
+
+
+def test_clicking_a_formula_copies_its_latex(qtbot, pane):
+    pane.show_text(DOC)
+    copied: list[str] = []
+    pane.formula_clicked.connect(copied.append)
+    qtbot.mouseClick(pane.viewport(), Qt.MouseButton.LeftButton, pos=formula_image_position(pane, 1))
+    assert copied == ["\\int_0^1 x^2\\,dx = \\frac{1}{3}"]
+
+
+def test_copying_a_selection_gives_latex_back(pane):
+    pane.show_text(DOC)
+    pane.selectAll()
+    text = pane.createMimeDataFromSelection().text()
+    assert "Energy $E = mc^2$ holds." in text
+    assert "$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$" in text
+
+
+def test_model_output_never_becomes_html_in_the_pane(pane):
+    attacks = [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        '<a href="file:///etc/passwd">x</a>',
+        "<style>*{color:red}</style>",
+    ]
+    pane.show_text("\n\n".join(attacks))
+    shown = pane.toPlainText()
+    for attack in attacks:
+        assert attack in shown
+    assert pane.loadResource(2, pane.document_model_url_for("file:///etc/passwd")) is None
+
+
+def test_broken_latex_shows_marked_source_never_blank(pane):
+    pane.show_text("before $\\frac{a}{b$ after")
+    assert "\\frac{a}{b" in pane.toPlainText() and "after" in pane.toPlainText()
+
+
+def test_ten_thousand_streamed_updates(qtbot, pane):
+    text = ""
+    for index in range(10_000):
+        text += f"w{index} " if index % 50 else f"$x_{{{index}}}$ "
+        pane.show_text(text, streaming=True)
+        if index % 200 == 0:
+            QApplication.processEvents()
+    pane.flush()
+    assert "w9999" in pane.toPlainText()
+
+
+def test_updates_are_throttled(qtbot, pane):
+    before = pane.renders
+    for index in range(300):
+        pane.show_text("word " * index, streaming=True)
+    qtbot.wait(250)
+    assert 1 <= pane.renders - before <= 6
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("Markdown", DOC),
+        ("Plain text", export.to_plain_text(DOC)),
+        ("MathML (for Word)", export.to_mathml(DOC)),
+        *[(f"LaTeX {d.value}", export.to_latex(DOC, d)) for d in Delimiters],
+    ],
+)
+def test_every_copy_format_through_the_x_clipboard(qtbot, window, tmp_path, label, expected):
+    (item_id,) = window.add_paths([write_noise(tmp_path / "p.png")])
+    qtbot.waitUntil(lambda: window.items[item_id].state.value == "done", timeout=60_000)
+    window.source.setPlainText(DOC)  # the user's corrected text
+    window.copy_as[label].trigger()
+    assert read_x_clipboard(qtbot) == expected
+
+
+def test_copy_shortcut_copies_markdown_and_latex_mode_wraps(qtbot, make_window, tmp_path):
+    window = make_window()
+    window.mode_box.setCurrentIndex(window.mode_box.findData("latex"))
+    (item_id,) = window.add_paths([write_noise(tmp_path / "l.png")])
+    qtbot.waitUntil(lambda: window.items[item_id].state.value == "done", timeout=60_000)
+    window.source.setPlainText("\\frac{a}{b}")
+    window.copy_as["LaTeX \\[…\\]"].trigger()
+    assert read_x_clipboard(qtbot) == "\\[\\frac{a}{b}\\]"
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(
+        window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert read_x_clipboard(qtbot) == "$$\\frac{a}{b}$$"
+
+
+def test_auto_copy_when_a_recognition_finishes(qtbot, make_window, tmp_path):
+    window = make_window(auto_copy=True)
+    (item_id,) = window.add_paths([write_noise(tmp_path / "auto.png", seed=2)])
+    qtbot.waitUntil(lambda: window.items[item_id].state.value == "done", timeout=60_000)
+    assert read_x_clipboard(qtbot) == window.items[item_id].transcript()

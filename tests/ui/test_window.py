@@ -1,0 +1,226 @@
+"""The window end to end on the tiny model: inputs, streaming, stop, follow-ups, errors."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import textwrap
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
+
+from desktop_ocr.engine import Conversation, EngineOptions, PixelBudget, StopReason, load_image, prompt_for
+from desktop_ocr.ui.items import State
+from tests.conftest import noise_image
+from tests.ui.conftest import MAX_NEW, write_noise
+
+
+def drop(window, mime: QMimeData) -> None:
+    event = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+
+
+def wait_done(qtbot, window, item_id, timeout=60_000):
+    qtbot.waitUntil(
+        lambda: window.items[item_id].state in (State.DONE, State.FAILED, State.CANCELLED), timeout=timeout
+    )
+    return window.items[item_id]
+
+
+def cli_answer(backend, source, mode="text", max_new=MAX_NEW):
+    return backend.generate(
+        Conversation.start(load_image(source), prompt_for(mode)), max_new_tokens=max_new
+    ).text
+
+
+def test_dropped_files_run_in_order_and_match_the_cli(qtbot, window, backend, tmp_path):
+    paths = [write_noise(tmp_path / f"img{i}.png", seed=i) for i in range(2)]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    drop(window, mime)
+    ids = sorted(window.items)
+    assert len(ids) == 2
+    for item_id, path in zip(ids, paths, strict=True):
+        item = wait_done(qtbot, window, item_id)
+        assert item.state is State.DONE
+        assert item.transcript() == cli_answer(backend, path)
+    window.item_list.setCurrentRow(0)
+    assert window.pane.text == window.items[ids[0]].transcript()
+
+
+def test_raw_png_bytes_drop(qtbot, window, backend):
+    data = io.BytesIO()
+    noise_image(200, 80, seed=9).save(data, "PNG")
+    mime = QMimeData()
+    mime.setData("image/png", data.getvalue())
+    assert not mime.hasImage()  # why the window reads the formats itself
+    drop(window, mime)
+    (item_id,) = window.items
+    item = wait_done(qtbot, window, item_id)
+    assert item.transcript() == cli_answer(backend, data.getvalue())
+
+
+def test_things_that_are_not_images_get_one_status_message(qtbot, window, tmp_path):
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("hello")
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(b"%PDF-1.4 not really")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(text_file)), QUrl.fromLocalFile(str(pdf))])
+    drop(window, mime)
+    assert window.items == {}
+    message = window.statusBar().currentMessage()
+    assert "notes.txt" in message and "1 more" in message
+    assert window.error_box is None
+
+
+def test_paste_an_image_and_a_file_path(qtbot, window, tmp_path):
+    clipboard = QGuiApplication.clipboard()
+    image = QImage(120, 40, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    clipboard.setImage(image)
+    qtbot.waitUntil(lambda: clipboard.mimeData().hasImage(), timeout=5000)
+    window.paste()
+    assert len(window.items) == 1
+    path = write_noise(tmp_path / "copied name.png")
+    clipboard.setText(str(path))
+    qtbot.waitUntil(lambda: clipboard.text() == str(path), timeout=5000)
+    window.paste()
+    assert [item.name for item in window.items.values()][-1] == "copied name.png"
+
+
+def test_the_answer_streams_into_the_pane(qtbot, make_window, tmp_path):
+    window = make_window(max_new_tokens=200)
+    seen: list[str] = []
+    window.worker.signals.chunk.connect(lambda _rid, _text: seen.append(window.pane.text))
+    renders_before = window.pane.renders
+    (item_id,) = window.add_paths([write_noise(tmp_path / "long.png", seed=3)])
+    wait_done(qtbot, window, item_id)
+    assert len(seen) > 3
+    assert len(set(seen)) > 3  # the pane's text grew chunk by chunk
+    assert window.pane.renders - renders_before >= 2
+    assert window.pane.text == window.items[item_id].transcript()
+
+
+def test_stop_cancels_and_keeps_the_partial_answer(qtbot, make_window, tmp_path):
+    window = make_window(max_new_tokens=400)
+    window.worker.signals.chunk.connect(lambda *_: window.stop())
+    (item_id,) = window.add_paths([write_noise(tmp_path / "a.png", seed=4)])
+    item = wait_done(qtbot, window, item_id)
+    assert item.state is State.CANCELLED
+    assert item.stats is not None and item.stats.stop_reason is StopReason.CANCELLED
+    assert item.stats.new_tokens < 400
+
+
+def test_follow_up_question(qtbot, window, tmp_path):
+    (item_id,) = window.add_paths([write_noise(tmp_path / "f.png", seed=5)])
+    wait_done(qtbot, window, item_id)
+    first = window.items[item_id].transcript()
+    window.follow_up.setText("What is in the corner?")
+    window.ask_follow_up()
+    item = wait_done(qtbot, window, item_id)
+    assert len(item.conversation.turns) == 2 and item.conversation.turns[1].answer is not None
+    assert item.transcript().startswith(first)
+    assert "What is in the corner?" in item.transcript()
+    assert "What is in the corner?" in window.pane.toPlainText()
+
+
+def test_an_image_given_before_the_model_is_ready_waits(qtbot, make_window, tmp_path, backend):
+    window = make_window(wait_ready=False)
+    path = write_noise(tmp_path / "early.png", seed=6)
+    (item_id,) = window.add_paths([path])
+    assert window.items[item_id].state is State.QUEUED or window.model_ready
+    item = wait_done(qtbot, window, item_id, timeout=120_000)
+    assert item.transcript() == cli_answer(backend, path)
+
+
+def test_pixel_budget_setting_reaches_the_engine(qtbot, make_window, tmp_path):
+    window = make_window(min_pixels=3136, max_pixels=3136 * 4)
+    (item_id,) = window.add_paths([write_noise(tmp_path / "b.png", 600, 600)])
+    item = wait_done(qtbot, window, item_id)
+    assert item.stats.visual_tokens <= 16
+    assert EngineOptions(budget=PixelBudget(3136, 3136 * 4)).budget == window.settings.engine_options().budget
+
+
+def test_editing_the_source_updates_the_rendered_view(qtbot, window, tmp_path):
+    (item_id,) = window.add_paths([write_noise(tmp_path / "e.png")])
+    wait_done(qtbot, window, item_id)
+    window.toggle_source()
+    assert window.result_stack.currentWidget() is window.source
+    window.source.setPlainText("Fixed: $x^2$ and **bold**")
+    window.toggle_source()
+    assert window.items[item_id].transcript() == "Fixed: $x^2$ and **bold**"
+    assert "Fixed:" in window.pane.toPlainText() and "**" not in window.pane.toPlainText()
+    assert len(window.pane.document_model.formulas) == 1
+
+
+def test_missing_model_shows_an_actionable_dialog_and_the_app_lives(qtbot, make_window, tmp_path):
+    window = make_window(wait_ready=False, model=str(tmp_path / "no-such-model"))
+    qtbot.waitUntil(lambda: window.error_box is not None, timeout=60_000)
+    assert "no-such-model" in window.error_box.text()
+    assert "Settings" in window.error_box.informativeText()
+    assert window.model_label.text() == "no model"
+    (item_id,) = window.add_paths([write_noise(tmp_path / "x.png")])
+    assert window.items[item_id].state is State.QUEUED  # kept for when a model loads
+
+
+def test_zoom_and_fit(qtbot, window, tmp_path):
+    window.add_paths([write_noise(tmp_path / "z.png", 800, 600)])
+    view = window.image_view
+    fitted = view.scale_factor
+    view.zoom(2.0)
+    assert abs(view.scale_factor - fitted * 2) < 1e-6 and not view.fitted
+    view.fit()
+    assert abs(view.scale_factor - fitted) < 1e-6
+
+
+CLOSE_DURING_GENERATION = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+    from desktop_ocr.ui.main_window import MainWindow
+    from desktop_ocr.ui.settings import Settings
+
+    app = QApplication(sys.argv[:1])
+    store = QSettings(sys.argv[3], QSettings.Format.IniFormat)
+    window = MainWindow(Settings(model=sys.argv[1], device="cpu", dtype="float32",
+                                 max_new_tokens=5000), store, persist=False)
+    window.show()
+    window.add_paths([sys.argv[2]])
+    closed = []
+    def close_once(*_):
+        if not closed:
+            closed.append(True)
+            window.close()
+    window.worker.signals.chunk.connect(close_once)
+    app.setQuitOnLastWindowClosed(True)
+    QTimer.singleShot(120000, app.quit)
+    code = app.exec()
+    print("closed during generation" if closed else "never streamed")
+    sys.exit(code)
+    """
+)
+
+
+def test_closing_during_a_generation_cancels_and_joins(tiny_model, tmp_path):
+    image = write_noise(tmp_path / "c.png", seed=7)
+    result = subprocess.run(
+        [sys.executable, "-c", CLOSE_DURING_GENERATION, str(tiny_model), str(image), str(tmp_path / "s.ini")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "closed during generation" in result.stdout
+    assert "QThread: Destroyed" not in result.stderr
+    assert "Traceback" not in result.stderr
