@@ -17,23 +17,23 @@ def _escaped(text: str, index: int) -> bool:
     return count % 2 == 1
 
 
+_BACKSLASH_BRACKET = re.compile(r"(\\+)([()\[\]])")
+
+
 def normalise_delimiters(text: str) -> str:
     r"""Rewrite \( \) and \[ \] as $ and $$ (markdown-it would eat the backslash otherwise).
 
-    `\\[2pt]` (a line break with spacing inside a formula) is left alone: its `[` is
-    preceded by an even number of backslashes greater than zero.
+    A bracket after an odd run of backslashes is a delimiter; after an even run (`\\[2pt]`,
+    a line break with spacing inside a formula) it is left alone.
     """
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        pair = text[i : i + 2]
-        if pair in ("\\(", "\\)", "\\[", "\\]") and not _escaped(text, i):
-            out.append("$" if pair in ("\\(", "\\)") else "$$")
-            i += 2
-            continue
-        out.append(text[i])
-        i += 1
-    return "".join(out)
+
+    def replace(match: re.Match[str]) -> str:
+        slashes, bracket = match.groups()
+        if len(slashes) % 2 == 0:
+            return match.group(0)
+        return slashes[:-1] + ("$" if bracket in "()" else "$$")
+
+    return _BACKSLASH_BRACKET.sub(replace, text)
 
 
 def has_math_delimiters(text: str) -> bool:

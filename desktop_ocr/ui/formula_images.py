@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QByteArray, QRectF
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 from ..render.math import MathSvg
 
-DISPLAY_SCALE = 1.2  # displayed formulas a little larger than the text, as in print
+# MathJax's em is the text's font size; these match its x-height to sans-serif UI fonts,
+# which run larger than Computer Modern's.
+INLINE_SCALE = 1.15
+DISPLAY_SCALE = 1.3
 
 
 def baseline_padding(ascent: float, depth: float, text_middle: float) -> tuple[float, float]:
@@ -26,13 +29,13 @@ def baseline_padding(ascent: float, depth: float, text_middle: float) -> tuple[f
 
 def formula_image(
     formula: MathSvg,
-    metrics: QFontMetricsF,
+    font: QFont,
     color: QColor,
     device_pixel_ratio: float,
     display: bool,
 ) -> QImage:
-    em = metrics.height() / 1.2 if metrics.height() else 16.0
-    em = max(em, 8.0) * (DISPLAY_SCALE if display else 1.0)
+    metrics = QFontMetricsF(font)
+    em = max(float(QFontInfo(font).pixelSize()), 8.0) * (DISPLAY_SCALE if display else INLINE_SCALE)
     width = max(formula.width_em * em, 1.0)
     ascent, depth = formula.ascent_em * em, formula.depth_em * em
     top, bottom = (

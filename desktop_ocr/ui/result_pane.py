@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtCore import QMimeData, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFontMetricsF, QImage, QMouseEvent, QTextCursor, QTextDocument
+from PySide6.QtGui import QDesktopServices, QImage, QMouseEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ..render.markdown import FORMULA_SCHEME, Document, MarkdownRenderer
@@ -13,6 +14,9 @@ from ..render.math import MathError, MathRenderer
 from .formula_images import formula_image
 
 UPDATE_INTERVAL_MS = 66  # at most ~15 renders a second while streaming
+# A render that took T ms is followed by at least T × this of idle GUI time while streaming,
+# so that a long answer (slower renders) never starves the event loop.
+IDLE_PER_RENDER = 3
 
 
 class ResultPane(QTextBrowser):
@@ -59,6 +63,7 @@ class ResultPane(QTextBrowser):
             self._render()
 
     def _render(self) -> None:
+        started = time.perf_counter()
         bar = self.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() - 4
         position = bar.value()
@@ -68,6 +73,8 @@ class ResultPane(QTextBrowser):
         self.setHtml(self.document_model.html)
         bar.setValue(bar.maximum() if at_end and self._streaming else position)
         self.renders += 1
+        took_ms = (time.perf_counter() - started) * 1000
+        self._timer.setInterval(max(UPDATE_INTERVAL_MS, int(took_ms * IDLE_PER_RENDER)))
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:
         """Serve formula images only: nothing else (files, network) is ever loaded."""
@@ -86,7 +93,7 @@ class ResultPane(QTextBrowser):
                 svg = self.math.render(formula.tex, formula.display)
             except MathError:
                 return None
-            image = formula_image(svg, QFontMetricsF(self.font()), color, ratio, formula.display)
+            image = formula_image(svg, self.font(), color, ratio, formula.display)
             if len(self._images) > 1024:
                 self._images.clear()
             self._images[key] = image
