@@ -17,6 +17,7 @@ from .engine.prompts import Mode
 if TYPE_CHECKING:
     from .engine import Backend, CancelToken
 
+CAPTURE_HANDLERS = ("qt", "mss", "portal", "grim", "spectacle")
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
@@ -69,6 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"larger images are downscaled to this area (default {defaults.DEFAULT_MAX_PIXELS:,})",
     )
     parser.add_argument("--verbose", action="store_true", help="print loading steps and stats to stderr")
+    window = parser.add_argument_group("window")
+    window.add_argument(
+        "--snip",
+        action="store_true",
+        help="start by snipping a screen region (a running instance does it, with its model warm)",
+    )
+    window.add_argument(
+        "--capture-handler",
+        metavar="NAME",
+        help="force a screen capture method: qt, mss, portal, grim or spectacle",
+    )
+    window.add_argument("--quit", action="store_true", help="ask the running instance to quit")
     parser.add_argument("--version", action="version", version=f"desktop-ocr {__version__}")
     return parser
 
@@ -84,7 +97,16 @@ def _positive_int(text: str) -> int:
 
 
 # Flags the window also takes; None means "not given" (the window then uses its settings).
-ENGINE_FLAGS = ("model", "device", "dtype", "min_pixels", "max_pixels", "max_new_tokens", "mode")
+ENGINE_FLAGS = (
+    "model",
+    "device",
+    "dtype",
+    "min_pixels",
+    "max_pixels",
+    "max_new_tokens",
+    "mode",
+    "capture_handler",
+)
 
 
 def flags_given(args: argparse.Namespace) -> set[str]:
@@ -119,6 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     if args.prompt is not None and not args.prompt.strip():
         parser.error("--prompt is empty")
+    if args.cli and (args.snip or args.quit):
+        parser.error("--snip and --quit are for the window, not --cli")
+    if args.capture_handler and args.capture_handler not in CAPTURE_HANDLERS:
+        parser.error(f"--capture-handler must be one of {', '.join(CAPTURE_HANDLERS)}")
     if not args.cli:
         from .app import run_window
 

@@ -6,14 +6,18 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
+from .hotkey import HotkeyError, X11Hotkey
 from .main_window import MainWindow
 from .settings import load_settings
+from .single_instance import InstanceServer, send_to_running_instance, server_name
+from .tray import create_tray
 
 # resources/ beside the package in a source checkout, or inside a PyInstaller bundle.
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2])) / "resources"
@@ -40,9 +44,46 @@ def create_window(args: argparse.Namespace, flags: set[str]) -> MainWindow:
     return window
 
 
+def start_hotkey(window: MainWindow) -> X11Hotkey | None:
+    """The global snip hotkey from the settings, where the platform lets an app grab one."""
+    sequence = window.settings.hotkey
+    if not sequence:
+        return None
+    if QGuiApplication.platformName() != "xcb":
+        window.statusBar().showMessage(
+            "A global hotkey needs X11 here: bind `desktop-ocr --snip` to a desktop shortcut instead", 15000
+        )
+        return None
+    try:
+        hotkey = X11Hotkey(sequence)
+    except HotkeyError as error:
+        window.statusBar().showMessage(str(error), 15000)
+        return None
+    if not hotkey.start():
+        window.statusBar().showMessage(f"Hotkey {sequence}: {hotkey.error}", 15000)
+        return None
+    hotkey.activated.connect(window.start_snip)
+    window.log(f"hotkey {sequence} grabbed")
+    return hotkey
+
+
+def instance_request(args: argparse.Namespace) -> dict[str, Any]:
+    """What a second process asks the running one to do."""
+    return {
+        "images": [str(Path(p).resolve()) for p in args.images],
+        "snip": bool(args.snip),
+        "quit": bool(args.quit),
+    }
+
+
 def run(args: argparse.Namespace, flags: set[str]) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    if send_to_running_instance(instance_request(args)):
+        return 0  # the running instance (and its warm model) took the request
+    if args.quit:
+        print("desktop-ocr: no running instance to quit", file=sys.stderr)
+        return 0
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
@@ -50,7 +91,24 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     window = create_window(args, flags)
-    window.show()
+    if args.verbose:
+        window.log = lambda message: print(f"desktop-ocr: {message}", file=sys.stderr, flush=True)
+    server = InstanceServer()
+    server.request_received.connect(window.handle_request)
+    if server.listen():
+        window.log(f"listening as {server_name()}")
+    window.tray = create_tray(
+        window, app.windowIcon(), window.snip_action, window.show_action, window.quit_action
+    )
+    app.setQuitOnLastWindowClosed(not (window.settings.keep_in_tray and window.tray is not None))
+    hotkey = start_hotkey(window)
+    if args.snip:
+        window.start_snip()
+    else:
+        window.show()
     code = app.exec()
+    if hotkey is not None:
+        hotkey.stop()
+    server.close()
     window.shut_down()
     return int(code)

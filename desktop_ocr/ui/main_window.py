@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QMimeData, QSettings, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import QMimeData, QSettings, Qt, QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -34,12 +35,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QSystemTrayIcon,
     QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ..capture import CaptureError, grab_screens
 from ..engine.backend import Answer
 from ..engine.conversation import Conversation
 from ..engine.errors import ImageError
@@ -52,8 +55,10 @@ from ..render.math import default_math_renderer
 from .items import Item, State
 from .result_pane import ResultPane
 from .settings import Settings, save_settings
+from .snip_overlay import SnipSession
 from .worker import EngineWorker, Failure, Job
 
+SNIP_GRAB_DELAY_MS = 250
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/webp", "image/bmp", "image/gif", "image/tiff")
 MODE_LABELS = {
@@ -75,6 +80,7 @@ class MainWindow(QMainWindow):
     load_requested = Signal(object)  # EngineOptions, to the worker
     run_requested = Signal(object)  # Job, to the worker
     answer_finished = Signal(int)  # item id; for tests and auto-copy
+    snip_ended = Signal(bool)  # True when a region was taken
 
     def __init__(self, settings: Settings, store: QSettings, *, persist: bool = True) -> None:
         super().__init__()
@@ -90,6 +96,10 @@ class MainWindow(QMainWindow):
         self.model_description = ""
         self._next_id = 0
         self.error_box: QMessageBox | None = None
+        self.snip_session: SnipSession | None = None
+        self.tray: QSystemTrayIcon | None = None
+        self._quitting = False
+        self.log: Callable[[str], None] = lambda _message: None  # --verbose prints these
         self._build_ui()
         self._start_worker()
 
@@ -166,6 +176,9 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(
             "Settings…", self.open_settings, QKeySequence.StandardKey.Preferences
         )
+        self.snip_action = self._action("Snip", self.start_snip, "Ctrl+Alt+S")
+        self.show_action = self._action("Show", self.bring_to_front)
+        self.quit_action = self._action("Quit", self.quit, QKeySequence.StandardKey.Quit)
 
         self.mode_box = QComboBox()
         for value, label in MODE_LABELS.items():
@@ -199,6 +212,7 @@ class MainWindow(QMainWindow):
 
         toolbar = QToolBar("Main")
         toolbar.setMovable(False)
+        toolbar.addAction(self.snip_action)
         toolbar.addAction(self.open_action)
         toolbar.addAction(self.paste_action)
         toolbar.addSeparator()
@@ -263,6 +277,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 5000)
 
     def _on_ready(self, description: str) -> None:
+        self.log(f"ready: {description}")
         self.model_ready = True
         self.model_description = description
         self.model_label.setText(description)
@@ -452,6 +467,7 @@ class MainWindow(QMainWindow):
         if self.current_item() is item:
             self._show_item(item)
         self.stats_label.setText(_stats_text(answer))
+        self.log(f"{item.name}: {answer.stats.summary()}")
         if answer.stats.stop_reason is StopReason.REPETITION:
             self.statusBar().showMessage("Stopped: the model was repeating itself", 8000)
         if not cancelled and self.settings.auto_copy and self.current_item() is item:
@@ -603,8 +619,75 @@ class MainWindow(QMainWindow):
             self.reload_model()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.settings.keep_in_tray and self.tray is not None and not self._quitting:
+            self.hide()  # the model stays loaded; the tray's Show brings the window back
+            event.ignore()
+            return
         self.shut_down()
         super().closeEvent(event)
+
+    def quit(self) -> None:
+        self._quitting = True
+        self.close()
+        QApplication.quit()
+
+    # ----- snipping
+    def start_snip(self) -> None:
+        """Hide the window, grab every screen, and show the freeze-frame overlays."""
+        if self.snip_session is not None:
+            return
+        self._restore_after_snip = self.isVisible()
+        self.hide()
+        # Let the window manager unmap the window before the screens are grabbed.
+        QTimer.singleShot(SNIP_GRAB_DELAY_MS, self._grab_for_snip)
+
+    def _grab_for_snip(self) -> None:
+        try:
+            grabs = grab_screens(self.settings.capture_handler or None)
+        except CaptureError as error:
+            self.bring_to_front()
+            self._error_dialog(
+                "Cannot capture the screen", str(error), "Open an image file or paste one instead."
+            )
+            self.snip_ended.emit(False)
+            return
+        self.snip_session = SnipSession(grabs)
+        self.snip_session.finished.connect(self._on_snip)
+        self.snip_session.cancelled.connect(self._on_snip_cancelled)
+        self.snip_session.show()
+
+    def _on_snip(self, image: QImage) -> None:
+        self.log(f"snip: {image.width()}×{image.height()} px")
+        self.snip_session = None
+        self.bring_to_front()
+        self.add_sources([("snip", _qimage_png(image))])
+        self.snip_ended.emit(True)
+
+    def _on_snip_cancelled(self) -> None:
+        self.log("snip: cancelled")
+        self.snip_session = None
+        if self._restore_after_snip:
+            self.bring_to_front()
+        self.snip_ended.emit(False)
+
+    def bring_to_front(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def handle_request(self, request: dict) -> None:
+        """A request from a second `desktop-ocr` process (single instance)."""
+        self.log(f"request: {request}")
+        images = [str(p) for p in request.get("images", []) if isinstance(p, str)]
+        if images:
+            self.bring_to_front()
+            self.add_paths(images)
+        if request.get("snip"):
+            self.start_snip()
+        elif request.get("quit"):
+            self.quit()
+        elif not images:
+            self.bring_to_front()
 
     def shut_down(self) -> None:
         """Cancel whatever runs and join the worker thread."""

@@ -24,6 +24,9 @@ class Settings:
     mode: str = Mode.TEXT.value
     delimiters: str = Delimiters.DOLLAR.value
     auto_copy: bool = False
+    capture_handler: str = ""  # empty: the first that works
+    keep_in_tray: bool = False
+    hotkey: str = ""  # a global snip hotkey such as Ctrl+Alt+S (X11); empty: off
 
     def engine_options(self) -> defaults.EngineOptions:
         return defaults.EngineOptions(

@@ -60,6 +60,16 @@ class SettingsDialog(QDialog):
         self.auto_copy = QCheckBox("Copy the result when a recognition finishes")
         self.auto_copy.setChecked(settings.auto_copy)
         form.addRow("", self.auto_copy)
+        self.keep_in_tray = QCheckBox("Keep running in the tray when the window closes (model stays warm)")
+        self.keep_in_tray.setChecked(settings.keep_in_tray)
+        form.addRow("", self.keep_in_tray)
+        self.hotkey = QLineEdit(settings.hotkey)
+        self.hotkey.setPlaceholderText("off, e.g. Ctrl+Alt+S (X11; elsewhere bind desktop-ocr --snip)")
+        form.addRow("Global snip hotkey", self.hotkey)
+        self.capture_handler = _combo(
+            ["", "qt", "mss", "portal", "grim", "spectacle"], settings.capture_handler
+        )
+        form.addRow("Screen capture (empty: automatic)", self.capture_handler)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -85,6 +95,9 @@ class SettingsDialog(QDialog):
             mode=self.mode.currentText(),
             delimiters=self.delimiters.currentText(),
             auto_copy=self.auto_copy.isChecked(),
+            capture_handler=self.capture_handler.currentText(),
+            keep_in_tray=self.keep_in_tray.isChecked(),
+            hotkey=self.hotkey.text().strip(),
         )
 
 

@@ -1,0 +1,140 @@
+"""An optional global hotkey for the snip, on X11 (XGrabKey through Xlib, no extra package).
+
+Wayland lets no application grab keys: there, bind `desktop-ocr --snip` to a desktop
+shortcut instead (the single instance hands the snip to the running app).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import select
+import threading
+
+from PySide6.QtCore import QObject, Signal
+
+SHIFT, LOCK, CONTROL, MOD1, MOD2, MOD4 = 1 << 0, 1 << 1, 1 << 2, 1 << 3, 1 << 4, 1 << 6
+MODIFIERS = {"ctrl": CONTROL, "control": CONTROL, "shift": SHIFT, "alt": MOD1, "super": MOD4, "meta": MOD4}
+KEY_PRESS = 2
+GRAB_MODE_ASYNC = 1
+
+
+class HotkeyError(ValueError):
+    pass
+
+
+def parse_hotkey(text: str) -> tuple[int, str]:
+    """'Ctrl+Alt+S' → (X modifier mask, X keysym name)."""
+    parts = [p.strip() for p in text.split("+") if p.strip()]
+    if len(parts) < 2:
+        raise HotkeyError(f"{text!r}: a hotkey needs a modifier and a key, e.g. Ctrl+Alt+S")
+    mask = 0
+    for part in parts[:-1]:
+        if part.lower() not in MODIFIERS:
+            raise HotkeyError(f"{text!r}: unknown modifier {part!r} (use Ctrl, Shift, Alt, Super)")
+        mask |= MODIFIERS[part.lower()]
+    key = parts[-1]
+    return mask, key.lower() if len(key) == 1 else key
+
+
+class _XEvent(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("pad", ctypes.c_long * 24)]
+
+
+class X11Hotkey(QObject):
+    """Grabs one key combination on the X root window; `activated` fires on each press."""
+
+    activated = Signal()
+
+    def __init__(self, sequence: str) -> None:
+        super().__init__()
+        self.mask, self.key = parse_hotkey(sequence)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self.error = ""
+
+    def start(self) -> bool:
+        """Grab the key; False (with `error` set) if X is missing or another app holds it."""
+        self._thread = threading.Thread(target=self._run, name="x11-hotkey", daemon=True)
+        self._thread.start()
+        self._ready.wait(5)
+        return not self.error
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(2)
+
+    def _run(self) -> None:
+        name = ctypes.util.find_library("X11")
+        if not name:
+            self.error = "libX11 not found"
+            self._ready.set()
+            return
+        x = ctypes.cdll.LoadLibrary(name)
+        x.XOpenDisplay.restype = ctypes.c_void_p
+        x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x.XDefaultRootWindow.restype = ctypes.c_ulong
+        x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        x.XStringToKeysym.restype = ctypes.c_ulong
+        x.XStringToKeysym.argtypes = [ctypes.c_char_p]
+        x.XKeysymToKeycode.restype = ctypes.c_ubyte
+        x.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        x.XGrabKey.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_ulong,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
+        x.XUngrabKey.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_ulong]
+        x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        x.XPending.argtypes = [ctypes.c_void_p]
+        x.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.POINTER(_XEvent)]
+        x.XConnectionNumber.argtypes = [ctypes.c_void_p]
+        x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        display = x.XOpenDisplay(None)
+        if not display:
+            self.error = "cannot open the X display"
+            self._ready.set()
+            return
+        failed: list[int] = []
+        handler_type = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+
+        def on_error(_display: int, _event: int) -> int:
+            failed.append(1)  # BadAccess: another client grabbed this combination
+            return 0
+
+        handler = handler_type(on_error)
+        previous = x.XSetErrorHandler(handler)
+        root = x.XDefaultRootWindow(display)
+        keycode = x.XKeysymToKeycode(display, x.XStringToKeysym(self.key.encode()))
+        variants = [self.mask | extra for extra in (0, LOCK, MOD2, LOCK | MOD2)]  # Caps/Num Lock
+        if keycode:
+            for mask in variants:
+                x.XGrabKey(display, keycode, mask, root, 1, GRAB_MODE_ASYNC, GRAB_MODE_ASYNC)
+            x.XSync(display, 0)
+        if not keycode or failed:
+            self.error = "no such key" if not keycode else "another application holds this hotkey"
+            x.XSetErrorHandler(previous)
+            x.XCloseDisplay(display)
+            self._ready.set()
+            return
+        self._ready.set()
+        descriptor = x.XConnectionNumber(display)
+        event = _XEvent()
+        while not self._stop.is_set():
+            # Xlib may already hold queued events that select() cannot see: drain first.
+            while x.XPending(display):
+                x.XNextEvent(display, ctypes.byref(event))
+                if event.type == KEY_PRESS:
+                    self.activated.emit()
+            select.select([descriptor], [], [], 0.2)
+        for mask in variants:
+            x.XUngrabKey(display, keycode, mask, root)
+        x.XSync(display, 0)
+        x.XSetErrorHandler(previous)
+        x.XCloseDisplay(display)

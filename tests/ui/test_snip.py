@@ -1,0 +1,239 @@
+"""The snip under Xvfb: pixel-exact crops at DPR 1, 2 and mixed, the overlay, and the handoff."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop_ocr.capture import CaptureError, grab_screens
+from desktop_ocr.ui.items import State
+from tests.ui.snip_pixels import OFFSET, PatternWindow
+
+SCRIPT = Path(__file__).with_name("snip_pixels.py")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_pixel_check(handler: str, env: dict[str, str]) -> list[dict]:
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), handler],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+    )
+    assert result.stdout.strip(), result.stderr[-2000:]
+    checks = json.loads(result.stdout.strip().splitlines()[-1])
+    assert result.returncode == 0, checks
+    return checks
+
+
+@pytest.mark.parametrize("handler", ["qt", "mss"])
+def test_pixel_exact_at_dpr_1(handler):
+    (check,) = run_pixel_check(handler, {})
+    assert check["ratio"] == 1.0 and check["exact"]
+
+
+@pytest.mark.parametrize("handler", ["qt", "mss"])
+def test_pixel_exact_at_dpr_2(handler):
+    (check,) = run_pixel_check(handler, {"QT_SCALE_FACTOR": "2"})
+    assert check["ratio"] == 2.0 and check["exact"] and check["crop_size"] == [288, 148]
+
+
+def _free_display() -> int:
+    for number in range(90, 140):
+        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
+            return number
+    raise RuntimeError("no free X display number")
+
+
+@pytest.fixture(scope="module")
+def two_monitors():
+    """An Xvfb with two monitors: LEFT 1920×1080 and RIGHT 1280×1024 beside it."""
+    assert shutil.which("Xvfb") and shutil.which("xrandr"), ".ci/run installs xvfb and x11-xserver-utils"
+    number = _free_display()
+    server = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "3200x1080x24", "-noreset"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    env = {**os.environ, "DISPLAY": f":{number}"}
+    try:
+        for _ in range(100):
+            if subprocess.run(["xrandr", "--listmonitors"], env=env, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.05)
+        subprocess.run(
+            ["xrandr", "--setmonitor", "LEFT", "1920/508x1080/286+0+0", "screen"], env=env, check=True
+        )
+        subprocess.run(
+            ["xrandr", "--setmonitor", "RIGHT", "1280/339x1024/271+1920+0", "none"], env=env, check=True
+        )
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.mark.parametrize("handler", ["qt", "mss"])
+def test_pixel_exact_on_two_monitors_of_mixed_dpr(two_monitors, handler):
+    checks = run_pixel_check(handler, {"DISPLAY": two_monitors, "QT_SCREEN_SCALE_FACTORS": "LEFT=1;RIGHT=2"})
+    assert [(c["screen"], c["ratio"]) for c in checks] == [("LEFT", 1.0), ("RIGHT", 2.0)]
+    assert checks[1]["geometry"] == [1920, 0, 640, 512]
+    assert all(c["exact"] for c in checks)
+
+
+@pytest.fixture
+def pattern(qtbot):
+    window = PatternWindow(1.0, seed=42)
+    qtbot.addWidget(window)
+    window.move(*OFFSET)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(100)
+    return window
+
+
+def overlay_of(qtbot, window):
+    qtbot.waitUntil(lambda: window.snip_session is not None, timeout=10_000)
+    overlay = window.snip_session.overlays[0]
+    qtbot.waitExposed(overlay)
+    return overlay
+
+
+def drag(qtbot, overlay, start: QPoint, end: QPoint) -> None:
+    qtbot.mousePress(overlay, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(overlay, end)
+    qtbot.mouseRelease(overlay, Qt.MouseButton.LeftButton, pos=end)
+
+
+def test_snip_end_to_end_the_engine_gets_exactly_those_pixels(qtbot, window, pattern):
+    window.start_snip()
+    assert not window.isVisible()  # hidden while snipping
+    overlay = overlay_of(qtbot, window)
+    with qtbot.waitSignal(window.snip_ended, timeout=10_000) as ended:
+        drag(qtbot, overlay, QPoint(OFFSET[0] + 10, OFFSET[1] + 12), QPoint(OFFSET[0] + 130, OFFSET[1] + 52))
+    assert ended.args == [True]
+    assert window.isVisible()
+    (item_id,) = window.items
+    item = window.items[item_id]
+    assert np.array_equal(np.asarray(item.image), pattern.pixels[12:52, 10:130])
+    qtbot.waitUntil(lambda: item.state is State.DONE, timeout=60_000)
+    assert item.stats.original_size == (120, 40)
+    assert window.pane.text == item.transcript() and item.transcript()
+
+
+def test_escape_and_right_click_cancel(qtbot, window):
+    for cancel in ("escape", "right-click"):
+        window.start_snip()
+        overlay = overlay_of(qtbot, window)
+        with qtbot.waitSignal(window.snip_ended, timeout=10_000) as ended:
+            if cancel == "escape":
+                qtbot.keyClick(overlay, Qt.Key.Key_Escape)
+            else:
+                qtbot.mouseClick(overlay, Qt.MouseButton.RightButton, pos=QPoint(20, 20))
+        assert ended.args == [False]
+        assert window.items == {} and window.isVisible() and window.snip_session is None
+
+
+def test_a_click_without_a_drag_keeps_waiting(qtbot, window):
+    window.start_snip()
+    overlay = overlay_of(qtbot, window)
+    qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton, pos=QPoint(30, 30))
+    qtbot.wait(50)
+    assert window.snip_session is not None
+    qtbot.keyClick(overlay, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.snip_session is None)
+
+
+def test_a_tiny_selection_still_gets_an_answer(qtbot, window, pattern):
+    window.start_snip()
+    overlay = overlay_of(qtbot, window)
+    drag(qtbot, overlay, QPoint(OFFSET[0] + 5, OFFSET[1] + 5), QPoint(OFFSET[0] + 45, OFFSET[1] + 8))
+    qtbot.waitUntil(lambda: len(window.items) == 1, timeout=10_000)
+    item = next(iter(window.items.values()))
+    assert item.image.size == (40, 3)
+    qtbot.waitUntil(lambda: item.state is State.DONE, timeout=60_000)
+    assert item.stats.visual_tokens >= 4
+
+
+def test_unknown_handler_is_a_clear_error():
+    with pytest.raises(CaptureError, match="unknown capture handler"):
+        grab_screens("carrier-pigeon")
+
+
+def test_grab_failure_shows_what_to_do(qtbot, make_window, monkeypatch):
+    window = make_window(capture_handler="portal")  # no portal on a bare X server
+    window.start_snip()
+    qtbot.waitUntil(lambda: window.error_box is not None, timeout=10_000)
+    assert "cannot grab the screen" in window.error_box.text()
+    assert window.isVisible()
+
+
+def _wait_for(stream_lines: list[str], needle: str, process: subprocess.Popen, timeout: float) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if any(needle in line for line in stream_lines):
+            return
+        if process.poll() is not None:
+            raise AssertionError(f"exited early: {stream_lines}")
+        time.sleep(0.05)
+    raise AssertionError(f"{needle!r} not seen in {stream_lines}")
+
+
+def test_second_process_hands_the_snip_to_the_running_instance(tiny_model, tmp_path):
+    import threading
+
+    env = {
+        **os.environ,
+        "DESKTOP_OCR_INSTANCE": f"desktop-ocr-test-{uuid.uuid4().hex[:8]}",
+        "DESKTOP_OCR_SETTINGS": str(tmp_path / "settings.ini"),
+    }
+    command = [sys.executable, "-m", "desktop_ocr", "--model", str(tiny_model), "--dtype", "float32"]
+    first = subprocess.Popen([*command, "--verbose"], env=env, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(first.stderr.readline, "")), daemon=True)
+    reader.start()
+    try:
+        _wait_for(lines, "listening as", first, 60)
+        started = time.time()
+        second = subprocess.run([*command, "--snip"], env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 0, second.stderr
+        assert time.time() - started < 30
+        _wait_for(lines, "'snip': True", first, 30)
+        quit_ = subprocess.run(
+            [sys.executable, "-m", "desktop_ocr", "--quit"], env=env, capture_output=True, timeout=60
+        )
+        assert quit_.returncode == 0
+        assert first.wait(60) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert not any("Traceback" in line for line in lines), lines
+
+
+def test_quit_without_a_running_instance(tmp_path):
+    env = {**os.environ, "DESKTOP_OCR_INSTANCE": f"desktop-ocr-none-{uuid.uuid4().hex[:8]}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop_ocr", "--quit"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and "no running instance" in result.stderr
+
+
+def test_tray_menu_actions_exist(window):
+    assert {a.text() for a in (window.snip_action, window.show_action, window.quit_action)} == {
+        "Snip",
+        "Show",
+        "Quit",
+    }
+    assert QApplication.instance() is not None
