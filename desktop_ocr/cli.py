@@ -16,8 +16,10 @@ from .engine.prompts import Mode
 
 if TYPE_CHECKING:
     from .engine import Backend, CancelToken
+    from .engine.server import ServerOptions
 
 CAPTURE_HANDLERS = ("qt", "mss", "portal", "grim", "spectacle")
+API_KEY_ENV = "DESKTOP_OCR_API_KEY"
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
@@ -70,6 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"larger images are downscaled to this area (default {defaults.DEFAULT_MAX_PIXELS:,})",
     )
     parser.add_argument("--verbose", action="store_true", help="print loading steps and stats to stderr")
+    remote = parser.add_argument_group("server (any OpenAI-compatible endpoint)")
+    remote.add_argument(
+        "--server", metavar="URL", help="e.g. http://127.0.0.1:8000/v1; no local model is loaded"
+    )
+    remote.add_argument("--server-model", metavar="NAME", help="default: the server's only model")
+    remote.add_argument("--api-key", metavar="KEY", help=f"default: ${API_KEY_ENV}")
+    remote.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="with --server: N images at a time (default 1)",
+    )
     window = parser.add_argument_group("window")
     window.add_argument(
         "--snip",
@@ -106,6 +121,9 @@ ENGINE_FLAGS = (
     "max_new_tokens",
     "mode",
     "capture_handler",
+    "server",
+    "server_model",
+    "api_key",
 )
 
 
@@ -145,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--snip and --quit are for the window, not --cli")
     if args.capture_handler and args.capture_handler not in CAPTURE_HANDLERS:
         parser.error(f"--capture-handler must be one of {', '.join(CAPTURE_HANDLERS)}")
+    if args.jobs > 1 and not args.server:
+        parser.error("--jobs needs --server (the local model answers one image at a time)")
+    if args.jobs > 1 and STDIN in args.images:
+        parser.error("- (stdin) cannot be used with --jobs")
     if not args.cli:
         from .app import run_window
 
@@ -178,6 +200,8 @@ class CliRun:
         print(message, file=self.err, flush=True)
 
     def run(self) -> int:
+        if self.args.jobs > 1:
+            return self._run_batch()
         from .engine import EngineError
 
         previous = signal.signal(signal.SIGINT, self._on_interrupt)
@@ -204,11 +228,40 @@ class CliRun:
             return EXIT_INTERRUPTED
         return EXIT_SOME_FAILED if failures else EXIT_OK
 
+    def _run_batch(self) -> int:
+        from .batch import BatchRun
+        from .engine import EngineError
+
+        try:
+            backend = self._backend()
+        except EngineError as error:
+            self.say(f"desktop-ocr: {error}")
+            return EXIT_USAGE
+        batch = BatchRun(
+            backend,
+            list(self.args.images),
+            question(self.args),
+            self.args.jobs,
+            self.out,
+            self.err,
+            show_progress=True,
+        )
+        previous = signal.signal(signal.SIGINT, lambda _s, _f: batch.cancel())
+        try:
+            code = batch.run()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if any(token.cancelled for token in batch.tokens):
+            self.say("desktop-ocr: interrupted")
+            return EXIT_INTERRUPTED
+        return EXIT_SOME_FAILED if code else EXIT_OK
+
     @staticmethod
     def _model_error(error: Exception) -> bool:
         from .engine import ModelLoadError, ModelNotFoundError
+        from .engine.server import ServerError
 
-        return isinstance(error, (ModelLoadError, ModelNotFoundError))
+        return isinstance(error, (ModelLoadError, ModelNotFoundError, ServerError))
 
     def _on_interrupt(self, _signum: int, _frame: FrameType | None) -> None:
         """First Ctrl+C stops the generation after the current step; a second one aborts."""
@@ -248,18 +301,32 @@ class CliRun:
 
     def _backend(self) -> Backend:
         if self.backend is None:
-            from .engine.local import load_backend, quiet_libraries
+            from .engine.backends import create_backend
 
-            quiet_libraries()
             progress = DownloadBar(self.err) if _is_tty(self.err) or self.args.verbose else None
             status: Callable[[str], None] = self.say if self.args.verbose else (lambda _m: None)
-            backend = load_backend(self.options, progress, status)
+            backend = create_backend(self.options, server_options(self.args, self.options), progress, status)
             if progress is not None:
                 progress.finish()
             if self.args.verbose:
                 self.say(f"ready: {backend.describe()}")
             self.backend = backend
         return self.backend
+
+
+def server_options(args: argparse.Namespace, options: defaults.EngineOptions) -> ServerOptions | None:
+    """The server the flags name, with the same pixel budget and answer length as locally."""
+    if not args.server:
+        return None
+    from .engine.server import ServerOptions
+
+    return ServerOptions(
+        url=args.server,
+        model=args.server_model,
+        api_key=args.api_key,
+        budget=options.budget,
+        max_new_tokens=options.max_new_tokens,
+    )
 
 
 def label_of(name: str) -> str:

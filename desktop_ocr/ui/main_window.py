@@ -77,7 +77,7 @@ def pil_to_qimage(image: Image.Image) -> QImage:
 
 
 class MainWindow(QMainWindow):
-    load_requested = Signal(object)  # EngineOptions, to the worker
+    load_requested = Signal(object, object)  # EngineOptions, ServerOptions | None, to the worker
     run_requested = Signal(object)  # Job, to the worker
     answer_finished = Signal(int)  # item id; for tests and auto-copy
     snip_ended = Signal(bool)  # True when a region was taken
@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
         self.model_label.setText("loading model…")
         self.progress.setRange(0, 0)
         self.progress.show()
-        self.load_requested.emit(self.settings.engine_options())
+        self.load_requested.emit(self.settings.engine_options(), self.settings.server_options())
 
     def _on_download(self, done: int, total: int) -> None:
         self.progress.show()
@@ -608,8 +608,16 @@ class MainWindow(QMainWindow):
             self.apply_settings(dialog.result_settings())
 
     def apply_settings(self, settings: Settings) -> None:
-        reload = settings.engine_options().model != self.settings.engine_options().model or (
-            (settings.device, settings.dtype) != (self.settings.device, self.settings.dtype)
+        reload = (
+            settings.engine_options().model,
+            settings.device,
+            settings.dtype,
+            settings.server_options(),
+        ) != (
+            self.settings.engine_options().model,
+            self.settings.device,
+            self.settings.dtype,
+            self.settings.server_options(),
         )
         self.settings = settings
         if self.persist:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings
 
 from ..engine import options as defaults
 from ..engine.prompts import Mode
+from ..engine.server import ServerOptions
 from ..render.export import Delimiters
 
 
@@ -27,6 +28,9 @@ class Settings:
     capture_handler: str = ""  # empty: the first that works
     keep_in_tray: bool = False
     hotkey: str = ""  # a global snip hotkey such as Ctrl+Alt+S (X11); empty: off
+    server_url: str = ""  # an OpenAI-compatible endpoint; empty: the local model
+    server_model: str = ""  # empty: the server's only model
+    api_key: str = ""  # empty: $DESKTOP_OCR_API_KEY
 
     def engine_options(self) -> defaults.EngineOptions:
         return defaults.EngineOptions(
@@ -37,9 +41,26 @@ class Settings:
             max_new_tokens=self.max_new_tokens,
         )
 
+    def server_options(self) -> ServerOptions | None:
+        if not self.server_url:
+            return None
+        options = self.engine_options()
+        return ServerOptions(
+            url=self.server_url,
+            model=self.server_model or None,
+            api_key=self.api_key or None,
+            budget=options.budget,
+            max_new_tokens=options.max_new_tokens,
+        )
+
     def with_flags(self, args: argparse.Namespace, flags_given: set[str]) -> Settings:
         """These settings with the command line's explicit flags on top, for this run only."""
-        changes = {name: getattr(args, name) for name in flags_given if name in _FIELD_NAMES}
+        renamed = {"server": "server_url"}
+        changes = {
+            renamed.get(name, name): getattr(args, name)
+            for name in flags_given
+            if renamed.get(name, name) in _FIELD_NAMES
+        }
         return replace(self, **changes)
 
 

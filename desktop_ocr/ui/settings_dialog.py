@@ -71,12 +71,50 @@ class SettingsDialog(QDialog):
         )
         form.addRow("Screen capture (empty: automatic)", self.capture_handler)
 
+        self.server_url = QLineEdit(settings.server_url)
+        self.server_url.setPlaceholderText("empty: the local model; e.g. http://127.0.0.1:8000/v1")
+        form.addRow("OpenAI-compatible server", self.server_url)
+        self.server_model = QLineEdit(settings.server_model)
+        self.server_model.setPlaceholderText("empty: the server's only model")
+        form.addRow("Server model", self.server_model)
+        self.api_key = QLineEdit(settings.api_key)
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setPlaceholderText("empty: $DESKTOP_OCR_API_KEY")
+        form.addRow("API key", self.api_key)
+        test = QPushButton("Test connection")
+        test.clicked.connect(self.test_connection)
+        self.connection_result = QLabel("")
+        self.connection_result.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(test)
+        row.addWidget(self.connection_result, 1)
+        form.addRow("", row)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def test_connection(self) -> None:
+        """List the server's models, or say in one line why that failed."""
+        from ..engine.errors import EngineError
+        from ..engine.server import ServerBackend, ServerOptions
+
+        url = self.server_url.text().strip()
+        if not url:
+            self.connection_result.setText("Enter the server's URL first")
+            return
+        try:
+            backend = ServerBackend(
+                ServerOptions(url=url, model="-", api_key=self.api_key.text().strip() or None)
+            )
+            models = backend.list_models()
+        except EngineError as error:
+            self.connection_result.setText(f"✗ {error}")
+            return
+        self.connection_result.setText("✓ serves: " + (", ".join(models) or "no model"))
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Model folder")
@@ -98,6 +136,9 @@ class SettingsDialog(QDialog):
             capture_handler=self.capture_handler.currentText(),
             keep_in_tray=self.keep_in_tray.isChecked(),
             hotkey=self.hotkey.text().strip(),
+            server_url=self.server_url.text().strip(),
+            server_model=self.server_model.text().strip(),
+            api_key=self.api_key.text().strip(),
         )
 
 

@@ -11,6 +11,7 @@ from ..engine.backend import Answer, Backend, CancelToken
 from ..engine.conversation import Conversation
 from ..engine.errors import EngineError
 from ..engine.options import EngineOptions, PixelBudget
+from ..engine.server import ServerOptions
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,13 @@ class EngineWorker(QObject):
         self.cancel()
 
     # Slots, on the worker thread.
-    @Slot(object)
-    def load(self, options: EngineOptions) -> None:
-        from ..engine.local import load_backend, quiet_libraries
+    @Slot(object, object)
+    def load(self, options: EngineOptions, server: ServerOptions | None = None) -> None:
+        from ..engine.backends import create_backend
 
         self.backend = None
         try:
-            quiet_libraries()
-            self.backend = load_backend(options, self._on_download, self.signals.status.emit)
+            self.backend = create_backend(options, server, self._on_download, self.signals.status.emit)
         except _ShuttingDown:
             return
         except EngineError as error:

@@ -224,3 +224,27 @@ def test_closing_during_a_generation_cancels_and_joins(tiny_model, tmp_path):
     assert "closed during generation" in result.stdout
     assert "QThread: Destroyed" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_window_over_an_openai_compatible_server(qtbot, make_window, server, backend, tmp_path):
+    window = make_window(server_url=server)
+    assert server in window.model_description
+    path = write_noise(tmp_path / "srv.png", seed=12)
+    (item_id,) = window.add_paths([path])
+    item = wait_done(qtbot, window, item_id)
+    assert item.state is State.DONE
+    assert item.transcript() in (cli_answer(backend, path), cli_answer(backend, path).rstrip("\ufffd"))
+
+
+def test_settings_dialog_tests_the_connection(qtbot, window, server, tiny_model):
+    from desktop_ocr.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.server_url.setText(server)
+    dialog.test_connection()
+    assert dialog.connection_result.text() == f"✓ serves: {tiny_model}"
+    dialog.server_url.setText("http://127.0.0.1:9/v1")
+    dialog.test_connection()
+    assert dialog.connection_result.text().startswith("✗ cannot connect")
+    assert dialog.result_settings().server_url == "http://127.0.0.1:9/v1"
