@@ -10,7 +10,7 @@ PIP_ARGS ?=
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bundle bundle-smoke clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,5 +32,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/engine_overhead.py
 
+bundle: $(STAMP)
+	$(BIN)/python -m pip install --quiet "pyinstaller>=6.10"
+	$(BIN)/pyinstaller --noconfirm build.spec
+
+bundle-smoke: $(STAMP)
+	$(BIN)/python -m pip install --quiet "pyinstaller>=6.10"
+	bash bench/bundle_smoke.sh
+
 clean:
-	rm -rf $(VENV) bench/out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) bench/out build dist .pytest_cache .mypy_cache .ruff_cache

@@ -16,24 +16,10 @@ import random
 from pathlib import Path
 from typing import Any, Literal
 
+from ..engine.tokens import QWEN_SPECIAL_TOKENS
+
 Layout = Literal["hub", "native"]
 
-QWEN_SPECIAL_TOKENS = (
-    "<|endoftext|>",
-    "<|im_start|>",
-    "<|im_end|>",
-    "<|object_ref_start|>",
-    "<|object_ref_end|>",
-    "<|box_start|>",
-    "<|box_end|>",
-    "<|quad_start|>",
-    "<|quad_end|>",
-    "<|vision_start|>",
-    "<|vision_end|>",
-    "<|vision_pad|>",
-    "<|image_pad|>",
-    "<|video_pad|>",
-)
 
 # Qwen2-VL's chat template, as shipped in the hub repo's chat_template.json.
 CHAT_TEMPLATE = (

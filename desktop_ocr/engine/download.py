@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import ModelNotFoundError
+from .errors import ModelNotFoundError, one_line
 
 # (bytes done, bytes in total); total is 0 while it is not known yet.
 DownloadProgress = Callable[[int, int], None]
@@ -89,10 +89,10 @@ def _download(model: str, progress: DownloadProgress | None) -> Path:
     except RepositoryNotFoundError:
         raise ModelNotFoundError(f"the hub has no model {model} ({LOCAL_FOLDER_HINT})") from None
     except HfHubHTTPError as error:
-        raise ModelNotFoundError(f"{unreachable} (hub answered: {_first_line(error)})") from None
+        raise ModelNotFoundError(f"{unreachable} (hub answered: {one_line(error)})") from None
     except Exception as error:  # noqa: BLE001 - connection, DNS, TLS, timeout and disk errors
         # differ by HTTP client (httpx, httpx2, requests) and version: all end the download.
-        raise ModelNotFoundError(f"{unreachable} ({type(error).__name__}: {_first_line(error)})") from None
+        raise ModelNotFoundError(f"{unreachable} ({type(error).__name__}: {one_line(error)})") from None
     cached = _cached_snapshot(model)
     if cached is None:
         raise ModelNotFoundError(f"downloading {model} did not give a model folder")
@@ -103,11 +103,6 @@ def _wanted(filename: str) -> bool:
     from fnmatch import fnmatch
 
     return "/" not in filename and any(fnmatch(filename, p) for p in MODEL_FILE_PATTERNS)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]
 
 
 class _ByteCounter:

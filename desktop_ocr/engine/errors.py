@@ -1,6 +1,12 @@
 """Errors the engine raises; each one's message is a single line a user can act on."""
 
 
+def one_line(error: BaseException, limit: int = 300) -> str:
+    """An exception's first line (or its type's name), for one-line messages."""
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0][:limit]
+
+
 class EngineError(Exception):
     """Base of every failure the engine reports to a user."""
 

@@ -11,7 +11,7 @@ from .backend import Answer, CancelToken, ChunkCallback
 from .conversation import Conversation
 from .devices import dtype_name, resolve_device, resolve_dtype
 from .download import DownloadProgress, locate_model
-from .errors import EngineError, GenerationError, ModelLoadError, OutOfMemoryError
+from .errors import EngineError, GenerationError, ModelLoadError, OutOfMemoryError, one_line
 from .images import prepare_image
 from .options import (
     MAX_BUDGET_TOKENS,
@@ -87,9 +87,7 @@ class LocalBackend:
                 f"out of memory loading {options.model} on {self.device}; try --device cpu or a smaller dtype"
             ) from None
         except Exception as error:  # noqa: BLE001 - every loader failure is reported in one line
-            raise ModelLoadError(
-                f"cannot load {options.model} from {self.path}: {_one_line(error)}"
-            ) from None
+            raise ModelLoadError(f"cannot load {options.model} from {self.path}: {one_line(error)}") from None
         self.processor.image_processor.size = dict(PROCESSOR_SIZE)
         self.tokenizer = self.processor.tokenizer
         self._install_cancel_hooks()
@@ -159,7 +157,7 @@ class LocalBackend:
         except MemoryError:
             raise OutOfMemoryError("out of memory; lower --max-pixels") from None
         except Exception as error:
-            raise GenerationError(f"generation failed: {_one_line(error)}") from error
+            raise GenerationError(f"generation failed: {one_line(error)}") from error
         finally:
             _active.token = None
         answer = self.tokenizer.decode(new_ids, **DECODE_ARGS)
@@ -245,11 +243,6 @@ class _ChunkStreamer:
 
     def end(self) -> None:
         self._streamer.end()
-
-
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0]
 
 
 def load_backend(

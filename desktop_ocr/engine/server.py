@@ -17,31 +17,15 @@ from typing import Any
 
 from .backend import Answer, CancelToken, ChunkCallback
 from .conversation import Conversation
-from .errors import EngineError, GenerationError, ModelNotFoundError
+from .errors import EngineError, GenerationError, ModelNotFoundError, one_line
 from .images import prepare_image
 from .options import DEFAULT_MAX_NEW_TOKENS, PixelBudget
 from .stats import GenerationStats, StopReason
+from .tokens import QWEN_SPECIAL_TOKENS as SPECIAL_TOKENS
 
 API_KEY_ENV = "DESKTOP_OCR_API_KEY"
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 600.0  # a long prefill on a busy server sends nothing for a while
-# The Qwen2 control tokens: some servers (transformers serve) stream them as text.
-SPECIAL_TOKENS = (
-    "<|endoftext|>",
-    "<|im_start|>",
-    "<|im_end|>",
-    "<|object_ref_start|>",
-    "<|object_ref_end|>",
-    "<|box_start|>",
-    "<|box_end|>",
-    "<|quad_start|>",
-    "<|quad_end|>",
-    "<|vision_start|>",
-    "<|vision_end|>",
-    "<|vision_pad|>",
-    "<|image_pad|>",
-    "<|video_pad|>",
-)
 
 
 class ServerError(EngineError):
@@ -91,11 +75,6 @@ def image_data_url(image: Any) -> str:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0][:300]
 
 
 class ServerBackend:
@@ -240,7 +219,7 @@ def _translate(error: Exception, url: str) -> EngineError:
         return ServerError(f"{url} did not answer in time")
     if isinstance(error, openai.APIConnectionError):
         cause = error.__cause__ or error
-        return ServerError(f"cannot connect to {url} ({_one_line(cause)}); is the server running?")
+        return ServerError(f"cannot connect to {url} ({one_line(cause)}); is the server running?")
     if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
         return ServerError(
             f"{url} refused the API key (HTTP {error.status_code}); set --api-key or ${API_KEY_ENV}"
@@ -253,7 +232,7 @@ def _translate(error: Exception, url: str) -> EngineError:
         return ServerError(f"{url} answered HTTP {error.status_code}: {_api_message(error)}")
     if isinstance(error, openai.APIError):
         return GenerationError(f"{url} reported an error mid-answer: {_api_message(error)}")
-    return ServerError(f"{url}: unexpected answer ({type(error).__name__}: {_one_line(error)})")
+    return ServerError(f"{url}: unexpected answer ({type(error).__name__}: {one_line(error)})")
 
 
 def _api_message(error: Any) -> str:
@@ -264,6 +243,6 @@ def _api_message(error: Any) -> str:
             detail = detail.get("message") or detail.get("detail") or detail
         elif "detail" in body:
             detail = body["detail"]
-        return _one_line(Exception(str(detail)))
+        return one_line(Exception(str(detail)))
     message = getattr(error, "message", "") or str(error)
-    return _one_line(Exception(message))
+    return one_line(Exception(message))

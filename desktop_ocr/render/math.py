@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections import OrderedDict
@@ -136,8 +137,13 @@ class CachedMathRenderer:
         self.render(tex, display)
 
 
+@functools.lru_cache(maxsize=1)
 def default_math_renderer() -> CachedMathRenderer:
-    """MathJax where QuickJS imports, else ziamath."""
+    """MathJax where QuickJS imports, else ziamath: one per process, shared by every pane.
+
+    A QuickJS context takes ~0.3 s to start, and it must never be torn down by Python's
+    cyclic garbage collector while its JS objects are still alive.
+    """
     try:
         inner: MathRenderer = MathJaxRenderer()
     except ImportError:

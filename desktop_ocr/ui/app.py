@@ -93,6 +93,10 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
     window = create_window(args, flags)
     if args.verbose:
         window.log = lambda message: print(f"desktop-ocr: {message}", file=sys.stderr, flush=True)
+        from huggingface_hub import constants
+
+        window.log(f"settings: {window.store.fileName()}")
+        window.log(f"model cache: {constants.HF_HUB_CACHE}")
     server = InstanceServer()
     server.request_received.connect(window.handle_request)
     if server.listen():

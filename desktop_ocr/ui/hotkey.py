@@ -37,6 +37,18 @@ def parse_hotkey(text: str) -> tuple[int, str]:
     return mask, key.lower() if len(key) == 1 else key
 
 
+_ERROR_HANDLER_TYPE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+_grab_errors: list[int] = []
+_grab_lock = threading.Lock()  # Xlib's error handler is process-wide: one grab at a time
+
+
+@_ERROR_HANDLER_TYPE
+def _record_error(_display: int, _event: int) -> int:
+    """BadAccess while grabbing: another client holds the combination. Kept alive for good."""
+    _grab_errors.append(1)
+    return 0
+
+
 class _XEvent(ctypes.Structure):
     _fields_ = [("type", ctypes.c_int), ("pad", ctypes.c_long * 24)]
 
@@ -96,30 +108,28 @@ class X11Hotkey(QObject):
         x.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.POINTER(_XEvent)]
         x.XConnectionNumber.argtypes = [ctypes.c_void_p]
         x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        x.XSetErrorHandler.restype = ctypes.c_void_p  # a function pointer: never truncate it
+        x.XSetErrorHandler.argtypes = [ctypes.c_void_p]
         display = x.XOpenDisplay(None)
         if not display:
             self.error = "cannot open the X display"
             self._ready.set()
             return
-        failed: list[int] = []
-        handler_type = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
-
-        def on_error(_display: int, _event: int) -> int:
-            failed.append(1)  # BadAccess: another client grabbed this combination
-            return 0
-
-        handler = handler_type(on_error)
-        previous = x.XSetErrorHandler(handler)
         root = x.XDefaultRootWindow(display)
         keycode = x.XKeysymToKeycode(display, x.XStringToKeysym(self.key.encode()))
         variants = [self.mask | extra for extra in (0, LOCK, MOD2, LOCK | MOD2)]  # Caps/Num Lock
+        failed = False
         if keycode:
-            for mask in variants:
-                x.XGrabKey(display, keycode, mask, root, 1, GRAB_MODE_ASYNC, GRAB_MODE_ASYNC)
-            x.XSync(display, 0)
+            with _grab_lock:
+                _grab_errors.clear()
+                previous = x.XSetErrorHandler(ctypes.cast(_record_error, ctypes.c_void_p))
+                for mask in variants:
+                    x.XGrabKey(display, keycode, mask, root, 1, GRAB_MODE_ASYNC, GRAB_MODE_ASYNC)
+                x.XSync(display, 0)
+                x.XSetErrorHandler(previous)
+                failed = bool(_grab_errors)
         if not keycode or failed:
             self.error = "no such key" if not keycode else "another application holds this hotkey"
-            x.XSetErrorHandler(previous)
             x.XCloseDisplay(display)
             self._ready.set()
             return
@@ -136,5 +146,4 @@ class X11Hotkey(QObject):
         for mask in variants:
             x.XUngrabKey(display, keycode, mask, root)
         x.XSync(display, 0)
-        x.XSetErrorHandler(previous)
         x.XCloseDisplay(display)

@@ -704,6 +704,7 @@ class MainWindow(QMainWindow):
             self.worker.shut_down()
             self.thread_.quit()
             self.thread_.wait()
+            self.worker.release()  # the worker thread has ended: free the model deterministically
 
 
 def _stats_text(answer: Answer) -> str:

@@ -36,7 +36,6 @@ class ScreenOverlay(QWidget):
             None, Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.Tool
         )
         self.screen_grab = grab
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setMouseTracking(True)
         self._pixmap = QPixmap.fromImage(grab.image)
@@ -155,6 +154,7 @@ class SnipSession(QObject):
     def _close(self) -> None:
         for overlay in self.overlays:
             overlay.close()
+            overlay.deleteLater()  # Qt deletes it; no Python-side delete of a live window
         self.overlays = []
 
     def _on_selected(self, grab: ScreenGrab, selection: Rect) -> None:

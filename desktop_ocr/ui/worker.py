@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass, field
 
@@ -86,7 +87,7 @@ class EngineWorker(QObject):
     def load(self, options: EngineOptions, server: ServerOptions | None = None) -> None:
         from ..engine.backends import create_backend
 
-        self.backend = None
+        self.release()
         try:
             self.backend = create_backend(options, server, self._on_download, self.signals.status.emit)
         except _ShuttingDown:
@@ -98,6 +99,15 @@ class EngineWorker(QObject):
             self.signals.load_failed.emit(Failure("ModelLoadError", f"{type(error).__name__}: {error}"))
             return
         self.signals.ready.emit(self.backend.describe())
+
+    def release(self) -> None:
+        """Free the current model here and now, on this thread.
+
+        Left to the cyclic garbage collector, the old model's tensors would be freed at a
+        random moment on whatever thread allocates, possibly while the next model loads.
+        """
+        self.backend = None
+        gc.collect()
 
     def _on_download(self, done: int, total: int) -> None:
         if self._state.shutting_down:
