@@ -237,3 +237,17 @@ def test_tray_menu_actions_exist(window):
         "Quit",
     }
     assert QApplication.instance() is not None
+
+
+def test_keep_in_tray_hides_instead_of_quitting(qtbot, make_window):
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    window = make_window(keep_in_tray=True)
+    window.tray = QSystemTrayIcon(window)  # a bare X server has no tray; the window logic is the same
+    window.close()
+    assert not window.isVisible()
+    assert window.thread_.isRunning() and window.model_ready  # the model stays loaded
+    window.show_action.trigger()
+    assert window.isVisible()
+    window.quit_action.trigger()
+    assert not window.thread_.isRunning()
