@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.snip_session: SnipSession | None = None
         self.tray: QSystemTrayIcon | None = None
         self._quitting = False
+        self._snips = 0
         self.log: Callable[[str], None] = lambda _message: None  # --verbose prints these
         self._build_ui()
         self._start_worker()
@@ -668,7 +669,8 @@ class MainWindow(QMainWindow):
         self.log(f"snip: {image.width()}×{image.height()} px")
         self.snip_session = None
         self.bring_to_front()
-        self.add_sources([("snip", _qimage_png(image))])
+        self._snips += 1
+        self.add_sources([(f"snip {self._snips}", _qimage_png(image))])
         self.snip_ended.emit(True)
 
     def _on_snip_cancelled(self) -> None:

@@ -128,6 +128,7 @@ def test_snip_end_to_end_the_engine_gets_exactly_those_pixels(qtbot, window, pat
     (item_id,) = window.items
     item = window.items[item_id]
     assert np.array_equal(np.asarray(item.image), pattern.pixels[12:52, 10:130])
+    assert item.name == "snip 1"
     qtbot.waitUntil(lambda: item.state is State.DONE, timeout=60_000)
     assert item.stats.original_size == (120, 40)
     assert window.pane.text == item.transcript() and item.transcript()
