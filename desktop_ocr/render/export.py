@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.amsmath import amsmath_plugin
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from .delimiters import has_math_delimiters, normalise_delimiters
+from .markdown import math_markdown_parser
 
 
 class Delimiters(str, Enum):
@@ -36,14 +34,7 @@ def _wrap(tex: str, display: bool, style: Delimiters) -> str:
 _DISPLAY_STYLES = (Delimiters.DOUBLE_DOLLAR, Delimiters.BRACKET, Delimiters.EQUATION)
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
-    md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True, allow_labels=True)
-    md.use(amsmath_plugin)
-    return md
-
-
-_MD = _parser()
+_MD = math_markdown_parser()
 _MATH_TOKENS = {
     "math_inline": False,
     "math_inline_double": True,

@@ -55,7 +55,11 @@ def as_markdown(text: str, latex_mode: bool) -> str:
     return text
 
 
-def _parser() -> MarkdownIt:
+def math_markdown_parser() -> MarkdownIt:
+    """Markdown (CommonMark, tables, strikethrough; raw HTML off) with $, $$ and AMS math.
+
+    The pane and the copy formats both parse with this, so they find the same formulas.
+    """
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(
@@ -67,6 +71,11 @@ def _parser() -> MarkdownIt:
         double_inline=True,
     )
     md.use(amsmath_plugin)
+    return md
+
+
+def _parser() -> MarkdownIt:
+    md = math_markdown_parser()
     rules: dict[str, Any] = {
         "math_inline": _inline_math,
         "math_inline_double": _display_math,
