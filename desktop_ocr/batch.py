@@ -6,9 +6,8 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
 
+from .cli import header
 from .engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
-
-STDIN = "-"
 
 
 class BatchRun:
@@ -77,7 +76,7 @@ class BatchRun:
                         )
                         self.err.flush()
                     continue
-                self.out.write(("\n" if index else "") + f"==> {name} <==\n{answer.text}")
+                self.out.write(header(index, name) + answer.text)
                 if not answer.text.endswith("\n"):
                     self.out.write("\n")
                 self.out.flush()

@@ -13,13 +13,13 @@ from typing import IO, TYPE_CHECKING
 from . import __version__
 from .engine import options as defaults
 from .engine.prompts import Mode
+from .engine.server import API_KEY_ENV
 
 if TYPE_CHECKING:
     from .engine import Backend, CancelToken
     from .engine.server import ServerOptions
 
 CAPTURE_HANDLERS = ("qt", "mss", "portal", "grim", "spectacle")
-API_KEY_ENV = "DESKTOP_OCR_API_KEY"
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
@@ -277,8 +277,7 @@ class CliRun:
         source = sys.stdin.buffer.read() if name == STDIN else name
         image = load_image(source)
         if len(self.args.images) > 1:
-            label = "standard input" if name == STDIN else name
-            self.out.write(("\n" if index else "") + f"==> {label} <==\n")
+            self.out.write(header(index, name))
             self.out.flush()
         backend = self._backend()
         conversation = Conversation.start(image, question(self.args))
@@ -331,6 +330,11 @@ def server_options(args: argparse.Namespace, options: defaults.EngineOptions) ->
 
 def label_of(name: str) -> str:
     return "standard input" if name == STDIN else name
+
+
+def header(index: int, name: str) -> str:
+    """The line above each answer when several images run, as `head` prints it."""
+    return ("\n" if index else "") + f"==> {label_of(name)} <==\n"
 
 
 def _is_tty(stream: IO[str]) -> bool:

@@ -291,14 +291,15 @@ class MainWindow(QMainWindow):
         for _request_id, item_id in list(self.queue):
             self._fail_item(item_id, failure.message)
         self.queue.clear()
-        hint = (
-            "Choose a downloaded model folder in Settings, or connect to the internet once so "
-            "that the model can be downloaded."
-            if failure.kind in ("ModelNotFoundError",)
-            else "Check the model folder in Settings; --model takes a hub id or a folder."
-        )
-        if failure.kind == "OutOfMemoryError":
+        if failure.kind == "ModelNotFoundError":
+            hint = (
+                "Choose a downloaded model folder in Settings, or connect to the internet once so "
+                "that the model can be downloaded."
+            )
+        elif failure.kind == "OutOfMemoryError":
             hint = "Try the CPU, or a smaller dtype, in Settings."
+        else:
+            hint = "Check the model folder in Settings; --model takes a hub id or a folder."
         self._error_dialog("The model could not be loaded", failure.message, hint)
 
     # ----- inputs

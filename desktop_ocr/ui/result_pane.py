@@ -105,15 +105,6 @@ class ResultPane(QTextBrowser):
             self._images.clear()
             self._render()
 
-    @staticmethod
-    def document_model_url(index: int) -> QUrl:
-        """The URL the pane's HTML uses for its `index`-th formula."""
-        return QUrl(f"{FORMULA_SCHEME}:{index}")
-
-    @staticmethod
-    def document_model_url_for(url: str) -> QUrl:
-        return QUrl(url)
-
     def formula_at_position(self, position: Any) -> str | None:
         """The LaTeX of the formula image under a viewport point, if any."""
         layout = self.document().documentLayout()

@@ -37,3 +37,11 @@ def test_physical_rect(screen, selection, expected):
 def test_intersection_and_emptiness():
     assert Rect(0, 0, 10, 10).intersected(Rect(20, 20, 5, 5)).is_empty
     assert not Rect(0, 0, 1, 1).is_empty
+
+
+def test_cli_knows_every_capture_handler():
+    """The CLI lists the names itself (importing the registry would load Qt before argparse)."""
+    from desktop_ocr.capture import handler_names
+    from desktop_ocr.cli import CAPTURE_HANDLERS
+
+    assert list(CAPTURE_HANDLERS) == handler_names()
