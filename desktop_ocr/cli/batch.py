@@ -6,8 +6,8 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
 
-from .cli import header
-from .engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
+from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
+from .output import ProgressBar, header
 
 
 class BatchRun:
@@ -32,7 +32,7 @@ class BatchRun:
         self.show_progress = show_progress
         self.tokens = [CancelToken() for _ in images]
         self._lock = threading.Lock()
-        self._done = 0
+        self._bar = ProgressBar(err, len(images)) if show_progress else None
 
     def cancel(self) -> None:
         for token in self.tokens:
@@ -45,17 +45,9 @@ class BatchRun:
         return answer
 
     def _progress(self, _future: Future) -> None:
-        with self._lock:
-            self._done += 1
-            if self.show_progress:
-                width = 30
-                filled = width * self._done // len(self.images)
-                self.err.write(
-                    f"\r[{'#' * filled}{'-' * (width - filled)}] {self._done}/{len(self.images)} images"
-                )
-                if self._done == len(self.images):
-                    self.err.write("\n")
-                self.err.flush()
+        if self._bar is not None:
+            with self._lock:
+                self._bar.step()
 
     def run(self) -> int:
         """0 when every image was answered, 1 when some failed."""

@@ -1,0 +1,27 @@
+"""The `desktop-ocr` command line: flags (parser), runs (run, batch) and what they print (output)."""
+
+from .parser import (
+    CAPTURE_HANDLERS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    build_parser,
+    engine_options,
+    flags_given,
+)
+from .run import CliRun, entry_point, main
+
+__all__ = [
+    "CAPTURE_HANDLERS",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_SOME_FAILED",
+    "EXIT_USAGE",
+    "CliRun",
+    "build_parser",
+    "engine_options",
+    "entry_point",
+    "flags_given",
+    "main",
+]

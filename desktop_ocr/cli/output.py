@@ -1,0 +1,72 @@
+"""What the CLI writes besides the answers: headers, the download bar, the batch progress bar."""
+
+from __future__ import annotations
+
+from typing import IO
+
+STDIN = "-"
+
+
+def label_of(name: str) -> str:
+    return "standard input" if name == STDIN else name
+
+
+def header(index: int, name: str) -> str:
+    """The line above each answer when several images run, as `head` prints it."""
+    return ("\n" if index else "") + f"==> {label_of(name)} <==\n"
+
+
+def is_tty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class DownloadBar:
+    """A one-line byte progress bar on stderr for the model download."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.shown = False
+        self.last_percent = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = int(done * 100 / total) if total else 0
+        if percent == self.last_percent:
+            return
+        self.last_percent = percent
+        filled = self.WIDTH * percent // 100
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\rdownloading model [{bar}] {percent:3d}% {done / 1e9:.2f}/{total / 1e9:.2f} GB")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class ProgressBar:
+    """A one-line count of finished inputs on stderr, e.g. `[####------] 4/10 images`."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: IO[str], total: int, unit: str = "images") -> None:
+        self.stream = stream
+        self.total = total
+        self.unit = unit
+        self.done = 0
+
+    def step(self) -> None:
+        self.done += 1
+        filled = self.WIDTH * self.done // max(self.total, 1)
+        self.stream.write(
+            f"\r[{'#' * filled}{'-' * (self.WIDTH - filled)}] {self.done}/{self.total} {self.unit}"
+        )
+        if self.done == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
