@@ -1,0 +1,67 @@
+"""Where page images are kept: files beside the database, or memory when history is off."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .paths import write_private
+
+ORPHAN_AGE_S = 3600.0  # an uncommitted image younger than this may belong to a write in progress
+
+
+class ImageFiles:
+    """PNG files in a 0700 folder, each 0600 and synced before the record that names it commits."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def write(self, name: str, data: bytes) -> None:
+        write_private(self.folder / name, data)
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            return (self.folder / name).read_bytes()
+        except OSError:
+            return None
+
+    def path(self, name: str) -> Path | None:
+        return self.folder / name
+
+    def delete(self, name: str) -> None:
+        (self.folder / name).unlink(missing_ok=True)
+
+    def sweep(self, referenced: set[str]) -> int:
+        """Delete images no record names: left by a crash between writing them and the commit."""
+        removed = 0
+        cutoff = time.time() - ORPHAN_AGE_S
+        for path in self.folder.glob("*.png"):
+            try:
+                if path.name not in referenced and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
+
+class ImageMemory:
+    """The same API in memory: with "keep history" off nothing reaches the disk."""
+
+    def __init__(self) -> None:
+        self.images: dict[str, bytes] = {}
+
+    def write(self, name: str, data: bytes) -> None:
+        self.images[name] = data
+
+    def read(self, name: str) -> bytes | None:
+        return self.images.get(name)
+
+    def path(self, name: str) -> Path | None:
+        return None
+
+    def delete(self, name: str) -> None:
+        self.images.pop(name, None)
+
+    def sweep(self, referenced: set[str]) -> int:
+        return 0

@@ -1,0 +1,155 @@
+"""What a history record holds: plain data, no database."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from ..engine.stats import GenerationStats
+    from .images import PageImage
+
+
+class Source(str, Enum):
+    """Where the image came from."""
+
+    SNIP = "snip"
+    FILE = "file"  # the record's `name` is the path
+    PASTE = "paste"
+    HANDOFF = "handoff"  # sent by another process (`desktop-ocr IMAGE` to a running window)
+    STDIN = "stdin"  # `desktop-ocr --cli - --record`
+
+
+class State(str, Enum):
+    """How the latest answer ended."""
+
+    DONE = "done"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question and its answer. `stats` and `probabilities` are JSON-serialisable."""
+
+    question: str
+    answer: str
+    stats: dict[str, Any] = field(default_factory=dict)
+    probabilities: list[Any] = field(default_factory=list)  # per-token data; empty until recorded
+
+
+@dataclass(frozen=True)
+class NewPage:
+    """A page to record: its image (a PIL image, or a PageImage encoded beforehand) and its turns."""
+
+    image: Image.Image | PageImage | None
+    turns: Sequence[Turn] = ()
+    edited: str | None = None
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """A finished (or stopped, or failed) answer to record. A single image is a one-page record."""
+
+    source: Source
+    pages: Sequence[NewPage]
+    name: str = ""  # file path for Source.FILE, else a label such as "Snip 3"
+    mode: str = ""  # a Mode value; empty for a custom prompt
+    prompt: str = ""  # the custom prompt, when there is no mode
+    model: str = ""
+    backend: str = ""  # "local" or "server"
+    device: str = ""
+    dtype: str = ""
+    state: State = State.DONE
+    error: str = ""  # why it failed, one line
+
+
+@dataclass(frozen=True)
+class Page:
+    """A recorded page (image data is read with HistoryStore.image/thumbnail)."""
+
+    number: int
+    width: int
+    height: int
+    turns: tuple[Turn, ...]
+    edited: str | None
+
+    @property
+    def text(self) -> str:
+        """The page's latest answer: the user's edit if any, else the last turn's answer."""
+        if self.edited is not None:
+            return self.edited
+        return self.turns[-1].answer if self.turns else ""
+
+
+@dataclass(frozen=True)
+class Record:
+    id: int
+    created: datetime  # aware, UTC
+    updated: datetime
+    source: Source
+    name: str
+    mode: str
+    prompt: str
+    model: str
+    backend: str
+    device: str
+    dtype: str
+    state: State
+    error: str
+    pages: tuple[Page, ...]
+
+    @property
+    def text(self) -> str:
+        """The latest answer (edited text where edited), pages joined by a blank line."""
+        return "\n\n".join(page.text for page in self.pages)
+
+    @property
+    def turns(self) -> tuple[Turn, ...]:
+        """The first page's conversation (a one-image record's only one)."""
+        return self.pages[0].turns if self.pages else ()
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """The stats of the first page's latest answer."""
+        return self.turns[-1].stats if self.turns else {}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One row of a list or a search: enough for a list entry, without the images."""
+
+    id: int
+    created: datetime
+    source: Source
+    name: str
+    state: State
+    first_line: str
+    pages: int
+    snippet: str = ""  # for a search: the text around the match, matches between MATCH_START/END
+
+
+def first_line(text: str, limit: int = 200) -> str:
+    """The first non-blank line, stripped and cut to `limit` characters."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:limit]
+    return ""
+
+
+def utc(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, timezone.utc)
+
+
+def stats_dict(stats: GenerationStats) -> dict[str, Any]:
+    """An engine GenerationStats as JSON-ready data (with tokens/s)."""
+    data = dataclasses.asdict(stats)
+    data["stop_reason"] = stats.stop_reason.value
+    data["tokens_per_second"] = stats.tokens_per_second
+    return data

@@ -1,0 +1,416 @@
+"""HistoryStore: every recorded answer in SQLite (WAL, FTS5), images beside it. No Qt.
+
+All methods are thread-safe (one connection behind a lock); sqlite errors become HistoryError.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .files import ImageFiles, ImageMemory
+from .images import PageImage
+from .index import reindex
+from .records import NewRecord, Page, Record, Source, State, Summary, Turn, first_line, utc
+from .search import ELLIPSIS, MATCH_END, MATCH_START, fts_query
+
+SNIPPET_TOKENS = 12
+
+
+class HistoryError(Exception):
+    """A history operation failed; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Keep records this many days and at most this many records; 0 means no limit."""
+
+    days: int = 0
+    records: int = 0
+
+
+class HistoryStore:
+    """Use open_history() (or HistoryStore.in_memory()) to get one."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        images: ImageFiles | ImageMemory,
+        folder: Path | None,
+        retention: Retention = Retention(),
+        warning: str = "",
+    ) -> None:
+        self._db = db
+        self._images = images
+        self._lock = threading.RLock()
+        self._batch = 0
+        self.folder = folder  # None when nothing is written to disk
+        self.retention = retention
+        self.warning = warning  # set when the database had to be set aside: show it once
+
+    @classmethod
+    def in_memory(cls, retention: Retention = Retention(), warning: str = "") -> HistoryStore:
+        """Same API, nothing on disk: for "keep history" off, or when no database can be opened."""
+        from .schema import migrate
+
+        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        migrate(db)
+        return cls(db, ImageMemory(), None, retention, warning)
+
+    @property
+    def on_disk(self) -> bool:
+        return self.folder is not None
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def add(self, record: NewRecord) -> int:
+        """Record a finished (stopped, failed) answer at once; returns its ID once committed."""
+        encoded = [
+            page.image
+            if page.image is None or isinstance(page.image, PageImage)
+            else PageImage.encode(page.image)
+            for page in record.pages
+        ]
+        written: list[str] = []
+        try:
+            with self._write() as db:
+                now = time.time()
+                record_id = db.execute(
+                    "INSERT INTO records (created, updated, source, name, mode, prompt, model, backend,"
+                    " device, dtype, state, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        now,
+                        now,
+                        Source(record.source).value,
+                        record.name,
+                        record.mode,
+                        record.prompt,
+                        record.model,
+                        record.backend,
+                        record.device,
+                        record.dtype,
+                        State(record.state).value,
+                        record.error,
+                    ),
+                ).lastrowid
+                assert record_id is not None
+                for number, (page, image) in enumerate(zip(record.pages, encoded, strict=True)):
+                    name = None
+                    if image is not None:
+                        # A random part keeps files of a set-aside database apart from new ones.
+                        name = f"{record_id}-{number}-{os.urandom(4).hex()}.png"
+                        self._images.write(name, image.png)
+                        written.append(name)
+                    db.execute(
+                        "INSERT INTO pages (record_id, number, image, thumbnail, width, height, edited)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            record_id,
+                            number,
+                            name,
+                            image.thumbnail if image else None,
+                            image.width if image else 0,
+                            image.height if image else 0,
+                            page.edited,
+                        ),
+                    )
+                    for turn in page.turns:
+                        self._insert_turn(db, record_id, number, turn)
+                self._refresh(db, record_id, now)
+        except BaseException:
+            for name in written:
+                self._images.delete(name)
+            raise
+        self.apply_retention()
+        return record_id
+
+    def add_turn(
+        self, record_id: int, turn: Turn, page: int = 0, state: State = State.DONE, error: str = ""
+    ) -> None:
+        """A follow-up answered (or stopped, or failed): append it and set the record's state."""
+        with self._write() as db:
+            self._require(db, record_id, page)
+            self._insert_turn(db, record_id, page, turn)
+            db.execute(
+                "UPDATE records SET state = ?, error = ? WHERE id = ?", (State(state).value, error, record_id)
+            )
+            self._refresh(db, record_id)
+
+    def set_edited(self, record_id: int, text: str | None, page: int = 0) -> None:
+        """The user's own text for a page; None goes back to the model's answer."""
+        with self._write() as db:
+            self._require(db, record_id, page)
+            db.execute(
+                "UPDATE pages SET edited = ? WHERE record_id = ? AND number = ?", (text, record_id, page)
+            )
+            self._refresh(db, record_id)
+
+    def set_state(self, record_id: int, state: State, error: str = "") -> None:
+        with self._write() as db:
+            self._require(db, record_id)
+            db.execute(
+                "UPDATE records SET state = ?, error = ? WHERE id = ?", (State(state).value, error, record_id)
+            )
+            self._refresh(db, record_id)
+
+    def delete(self, record_id: int) -> bool:
+        """Delete a record and its images; False when there was none."""
+        return self._delete_ids([record_id]) == 1
+
+    def clear(self) -> int:
+        """Delete every record and image; returns how many records went."""
+        with self._guard():
+            ids = [row[0] for row in self._db.execute("SELECT id FROM records")]
+        return self._delete_ids(ids)
+
+    def set_retention(self, retention: Retention) -> int:
+        """New limits, applied now; returns how many records they removed."""
+        self.retention = retention
+        return self.apply_retention()
+
+    def apply_retention(self) -> int:
+        days, keep = self.retention.days, self.retention.records
+        if days <= 0 and keep <= 0:
+            return 0
+        with self._guard():
+            ids: set[int] = set()
+            if days > 0:
+                cutoff = time.time() - days * 86400
+                old = self._db.execute("SELECT id FROM records WHERE created < ?", (cutoff,))
+                ids.update(r[0] for r in old)
+            if keep > 0:
+                ids.update(
+                    r[0]
+                    for r in self._db.execute(
+                        "SELECT id FROM records ORDER BY id DESC LIMIT -1 OFFSET ?", (keep,)
+                    )
+                )
+        return self._delete_ids(sorted(ids)) if ids else 0
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several changes in one transaction (imports, benchmarks): one sync instead of one each."""
+        with self._write():
+            self._batch += 1
+            try:
+                yield
+            finally:
+                self._batch -= 1
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, record_id: int) -> Record | None:
+        with self._guard():
+            row = self._db.execute(
+                "SELECT id, created, updated, source, name, mode, prompt, model, backend, device, dtype,"
+                " state, error FROM records WHERE id = ?",
+                (record_id,),
+            ).fetchone()
+            if row is None:
+                return None
+            turns: dict[int, list[Turn]] = {}
+            for page, question, answer, stats, probabilities in self._db.execute(
+                "SELECT page, question, answer, stats, probabilities FROM turns WHERE record_id = ?"
+                " ORDER BY page, position",
+                (record_id,),
+            ):
+                turns.setdefault(page, []).append(
+                    Turn(question, answer, json.loads(stats), json.loads(probabilities))
+                )
+            pages = tuple(
+                Page(number, width, height, tuple(turns.get(number, ())), edited)
+                for number, width, height, edited in self._db.execute(
+                    "SELECT number, width, height, edited FROM pages WHERE record_id = ? ORDER BY number",
+                    (record_id,),
+                )
+            )
+        (id_, created, updated, source, name, mode, prompt, model, backend, device, dtype, state, error) = row
+        return Record(
+            id_, utc(created), utc(updated), Source(source), name, mode, prompt, model, backend, device,
+            dtype, State(state), error, pages,
+        )  # fmt: skip
+
+    def list(self, limit: int | None = 100, offset: int = 0) -> list[Summary]:
+        """Records newest first; `limit=None` for all (page through 10,000 with limit/offset)."""
+        with self._guard():
+            rows = self._db.execute(
+                f"SELECT {_SUMMARY}, '' FROM records r ORDER BY r.id DESC LIMIT ? OFFSET ?",
+                (_limit(limit), offset),
+            ).fetchall()
+        return [_summary(row) for row in rows]
+
+    def search(self, query: str, limit: int | None = 100, offset: int = 0) -> builtins.list[Summary]:
+        """Records whose answers, edits, questions or file name hold every typed word as a prefix,
+        newest first, each with a snippet (matches between MATCH_START and MATCH_END).
+        An empty query lists everything."""
+        match = fts_query(query)
+        if not match:
+            return self.list(limit, offset)
+        with self._guard():
+            rows = self._db.execute(
+                f"SELECT {_SUMMARY}, m.snip FROM (SELECT rowid AS rid,"
+                " snippet(search, -1, ?, ?, ?, ?) AS snip"
+                " FROM search WHERE search MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) m"
+                " JOIN records r ON r.id = m.rid ORDER BY r.id DESC",
+                (MATCH_START, MATCH_END, ELLIPSIS, SNIPPET_TOKENS, match, _limit(limit), offset),
+            ).fetchall()
+        return [_summary(row) for row in rows]
+
+    def count(self, query: str = "") -> int:
+        """How many records there are, or match `query`."""
+        match = fts_query(query)
+        with self._guard():
+            if not match:
+                return int(self._db.execute("SELECT count(*) FROM records").fetchone()[0])
+            found = self._db.execute("SELECT count(*) FROM search WHERE search MATCH ?", (match,))
+            return int(found.fetchone()[0])
+
+    def image(self, record_id: int, page: int = 0) -> bytes | None:
+        """The page's full image as PNG bytes, read from disk now (None if there is none)."""
+        name = self._image_name(record_id, page)
+        return self._images.read(name) if name else None
+
+    def image_path(self, record_id: int, page: int = 0) -> Path | None:
+        """The page's PNG file (to open its folder); None in memory or when there is none."""
+        name = self._image_name(record_id, page)
+        return self._images.path(name) if name else None
+
+    def thumbnail(self, record_id: int, page: int = 0) -> bytes | None:
+        """The page's thumbnail as PNG bytes (96 px high)."""
+        with self._guard():
+            row = self._db.execute(
+                "SELECT thumbnail FROM pages WHERE record_id = ? AND number = ?", (record_id, page)
+            ).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
+
+    # -- internals -----------------------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as error:
+                raise HistoryError(f"history database: {error}") from error
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction, or a part of the batch() in progress."""
+        with self._guard():
+            if self._batch:
+                yield self._db
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _image_name(self, record_id: int, page: int) -> str | None:
+        with self._guard():
+            row = self._db.execute(
+                "SELECT image FROM pages WHERE record_id = ? AND number = ?", (record_id, page)
+            ).fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _require(db: sqlite3.Connection, record_id: int, page: int | None = None) -> None:
+        if page is None:
+            found = db.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone()
+        else:
+            found = db.execute(
+                "SELECT 1 FROM pages WHERE record_id = ? AND number = ?", (record_id, page)
+            ).fetchone()
+        if not found:
+            what = f"record {record_id}" + (f" page {page}" if page else "")
+            raise HistoryError(f"history: no {what}")
+
+    @staticmethod
+    def _insert_turn(db: sqlite3.Connection, record_id: int, page: int, turn: Turn) -> None:
+        db.execute(
+            "INSERT INTO turns (record_id, page, position, question, answer, stats, probabilities)"
+            " VALUES (?, ?, (SELECT count(*) FROM turns WHERE record_id = ? AND page = ?), ?, ?, ?, ?)",
+            (
+                record_id,
+                page,
+                record_id,
+                page,
+                turn.question,
+                turn.answer,
+                json.dumps(turn.stats),
+                json.dumps(turn.probabilities),
+            ),
+        )
+
+    def _refresh(self, db: sqlite3.Connection, record_id: int, now: float | None = None) -> None:
+        """Update the record's preview line, time of change and search row."""
+        texts = []
+        numbers = db.execute("SELECT number FROM pages WHERE record_id = ? ORDER BY number", (record_id,))
+        for (number,) in numbers.fetchall():
+            row = db.execute(
+                "SELECT coalesce(p.edited, (SELECT answer FROM turns t WHERE t.record_id = p.record_id"
+                " AND t.page = p.number ORDER BY position DESC LIMIT 1), '') FROM pages p"
+                " WHERE p.record_id = ? AND p.number = ?",
+                (record_id, number),
+            ).fetchone()
+            texts.append(row[0])
+        db.execute(
+            "UPDATE records SET preview = ?, updated = ? WHERE id = ?",
+            (first_line("\n".join(texts)), now or time.time(), record_id),
+        )
+        reindex(db, record_id)
+
+    def _delete_ids(self, ids: Sequence[int]) -> int:
+        deleted = 0
+        names: list[str] = []
+        with self._write() as db:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                names += [
+                    r[0]
+                    for r in db.execute(
+                        f"SELECT image FROM pages WHERE image IS NOT NULL AND record_id IN ({marks})", chunk
+                    )
+                ]
+                db.execute(f"DELETE FROM search WHERE rowid IN ({marks})", chunk)
+                db.execute(f"DELETE FROM turns WHERE record_id IN ({marks})", chunk)
+                db.execute(f"DELETE FROM pages WHERE record_id IN ({marks})", chunk)
+                deleted += db.execute(f"DELETE FROM records WHERE id IN ({marks})", chunk).rowcount
+        # After the commit: a crash in between leaves files that the next open sweeps away.
+        for name in names:
+            self._images.delete(name)
+        if deleted and self.on_disk and not self._batch:
+            with self._guard():
+                # Deleted text must not linger in the write-ahead log (secure_delete zeroes the pages).
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
+
+
+_SUMMARY = (
+    "r.id, r.created, r.source, r.name, r.state, r.preview,"
+    " (SELECT count(*) FROM pages p WHERE p.record_id = r.id)"
+)
+
+
+def _summary(row: tuple) -> Summary:
+    record_id, created, source, name, state, preview, pages, snip = row
+    return Summary(record_id, utc(created), Source(source), name, State(state), preview, pages, snip)
+
+
+def _limit(limit: int | None) -> int:
+    return -1 if limit is None else limit
