@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .files import ImageFiles
 from .paths import ASIDE_DIR, DB_NAME, IMAGES_DIR, data_dir, private_dir, touch_private
-from .schema import NewerSchemaError, migrate
+from .schema import VERSION, NewerSchemaError, migrate
 from .store import HistoryStore, Retention
 
 OPEN_TIMEOUT_S = 2.0  # a lock held longer than this at start-up is treated as stuck
@@ -76,6 +76,10 @@ def connect(path: Path, timeout: float) -> sqlite3.Connection:
     touch_private(path)
     db = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
     try:
+        # Before changing anything: a newer desktop-ocr's database is left exactly as it is.
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > VERSION:
+            raise NewerSchemaError(f"schema {version}, this version knows up to {VERSION}")
         if db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
             raise sqlite3.OperationalError("cannot switch to WAL (database is locked)")
         # FULL: each commit is synced, so a recorded answer survives kill -9 and power loss alike.

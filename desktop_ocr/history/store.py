@@ -173,7 +173,14 @@ class HistoryStore:
         """Delete every record and image; returns how many records went."""
         with self._guard():
             ids = [row[0] for row in self._db.execute("SELECT id FROM records")]
-        return self._delete_ids(ids)
+        deleted = self._delete_ids(ids)
+        with self._guard():
+            # Deleted words stay in the index's old segments until merged; then rewrite the file.
+            self._db.execute("INSERT INTO search(search) VALUES ('optimize')")
+            self._db.execute("VACUUM")
+            if self.on_disk:
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
 
     def set_retention(self, retention: Retention) -> int:
         """New limits, applied now; returns how many records they removed."""
