@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 
+from .. import secrets
 from ..engine import options as defaults
 from ..engine.prompts import Mode
 from ..engine.server import ServerOptions
 from ..render.export import Delimiters
+
+if TYPE_CHECKING:
+    from ..history import HistoryStore
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,11 @@ class Settings:
     hotkey: str = ""  # a global snip hotkey such as Ctrl+Alt+S (X11); empty: off
     server_url: str = ""  # an OpenAI-compatible endpoint; empty: the local model
     server_model: str = ""  # empty: the server's only model
-    api_key: str = ""  # empty: $DESKTOP_OCR_API_KEY
+    api_key: str = ""  # empty: $DESKTOP_OCR_API_KEY; saved in the system keychain where there is one
+    keep_history: bool = True  # off: nothing is written to disk
+    keep_days: int = 0  # 0: forever
+    keep_records: int = 0  # 0: no limit
+    history_location: str = ""  # empty: the platform's user data folder ($DESKTOP_OCR_DATA_DIR)
 
     def engine_options(self) -> defaults.EngineOptions:
         return defaults.EngineOptions(
@@ -53,6 +62,12 @@ class Settings:
             max_new_tokens=options.max_new_tokens,
         )
 
+    def open_history(self) -> HistoryStore:
+        """The history these settings ask for (in memory when keep_history is off); see .warning."""
+        from ..history import open_history
+
+        return open_history(self.keep_history, self.history_location, self.keep_days, self.keep_records)
+
     def with_flags(self, args: argparse.Namespace, flags_given: set[str]) -> Settings:
         """These settings with the command line's explicit flags on top, for this run only."""
         renamed = {"server": "server_url"}
@@ -67,8 +82,23 @@ class Settings:
 _FIELD_NAMES = {f.name for f in fields(Settings)}
 
 
+ORGANIZATION = "desktop-ocr"
+APPLICATION = "desktop-ocr"
+SETTINGS_ENV = "DESKTOP_OCR_SETTINGS"
+
+
+def settings_store() -> QSettings:
+    """The user's settings file ($DESKTOP_OCR_SETTINGS overrides where, for tests)."""
+    path = os.environ.get(SETTINGS_ENV)
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+
+
 def load_settings(store: QSettings) -> Settings:
-    """Saved values, falling back to the defaults for missing or unreadable ones."""
+    """Saved values, falling back to the defaults for missing or unreadable ones.
+
+    The API key comes from the system keychain; one still in the file is moved there."""
     base = Settings()
     values: dict[str, Any] = {}
     for f in fields(Settings):
@@ -81,11 +111,12 @@ def load_settings(store: QSettings) -> Settings:
                 values[f.name] = type(default)(raw)
         except (TypeError, ValueError):
             values[f.name] = default
+    values["api_key"] = _load_api_key(store, values["api_key"])
     try:
         settings = Settings(**values)
         settings.engine_options()
     except ValueError:
-        return base
+        return replace(base, api_key=values["api_key"])
     if settings.mode not in {m.value for m in Mode}:
         settings = replace(settings, mode=base.mode)
     if settings.delimiters not in {d.value for d in Delimiters}:
@@ -94,6 +125,22 @@ def load_settings(store: QSettings) -> Settings:
 
 
 def save_settings(store: QSettings, settings: Settings) -> None:
+    """Write every setting; the API key goes to the keychain, or to the file where there is none."""
     for f in fields(Settings):
-        store.setValue(f.name, getattr(settings, f.name))
+        if f.name != "api_key":
+            store.setValue(f.name, getattr(settings, f.name))
+    if secrets.write_api_key(settings.api_key):
+        store.remove("api_key")
+    else:
+        store.setValue("api_key", settings.api_key)
     store.sync()
+
+
+def _load_api_key(store: QSettings, in_file: str) -> str:
+    if in_file:
+        # Saved by an older version, or while there was no keychain: move it out of the file.
+        if secrets.write_api_key(in_file):
+            store.remove("api_key")
+            store.sync()
+        return in_file
+    return secrets.read_api_key() or ""
