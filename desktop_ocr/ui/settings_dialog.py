@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -90,6 +91,8 @@ class SettingsDialog(QDialog):
         row.addWidget(self.connection_result, 1)
         form.addRow("", row)
 
+        form.addRow(self._privacy_group(settings))
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -116,6 +119,45 @@ class SettingsDialog(QDialog):
             return
         self.connection_result.setText("✓ serves: " + (", ".join(models) or "no model"))
 
+    def _privacy_group(self, settings: Settings) -> QGroupBox:
+        """Keep history or not, for how long, where; and where the API key is kept."""
+        from .. import secrets
+        from ..history import default_data_dir
+
+        group = QGroupBox("Privacy")
+        privacy = QFormLayout(group)
+        self.keep_history = QCheckBox("Keep a history of answers and their images (off: nothing is written)")
+        self.keep_history.setChecked(settings.keep_history)
+        privacy.addRow(self.keep_history)
+        self.keep_days = _spin(0, 36500, settings.keep_days)
+        self.keep_days.setSpecialValueText("forever")
+        self.keep_days.setSuffix(" days")
+        privacy.addRow("Keep for", self.keep_days)
+        self.keep_records = _spin(0, 1_000_000, settings.keep_records)
+        self.keep_records.setSpecialValueText("no limit")
+        self.keep_records.setSuffix(" records")
+        privacy.addRow("Keep at most", self.keep_records)
+        self.history_location = QLineEdit(settings.history_location)
+        self.history_location.setPlaceholderText(str(default_data_dir()))
+        browse = QPushButton("Folder…")
+        browse.clicked.connect(self._browse_history)
+        row = QHBoxLayout()
+        row.addWidget(self.history_location, 1)
+        row.addWidget(browse)
+        privacy.addRow("History folder", row)
+        for widget in (self.keep_days, self.keep_records, self.history_location, browse):
+            self.keep_history.toggled.connect(widget.setEnabled)
+            widget.setEnabled(settings.keep_history)
+        self.key_storage = QLabel(secrets.where_api_key_lives())
+        self.key_storage.setWordWrap(True)
+        privacy.addRow(self.key_storage)
+        return group
+
+    def _browse_history(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "History folder")
+        if folder:
+            self.history_location.setText(folder)
+
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Model folder")
         if folder:
@@ -139,6 +181,10 @@ class SettingsDialog(QDialog):
             server_url=self.server_url.text().strip(),
             server_model=self.server_model.text().strip(),
             api_key=self.api_key.text().strip(),
+            keep_history=self.keep_history.isChecked(),
+            keep_days=self.keep_days.value(),
+            keep_records=self.keep_records.value(),
+            history_location=self.history_location.text().strip(),
         )
 
 

@@ -1,0 +1,30 @@
+"""Settings → Privacy: keep history, how long, where; and where the API key is kept."""
+
+from __future__ import annotations
+
+from desktop_ocr.ui.settings import Settings
+from desktop_ocr.ui.settings_dialog import SettingsDialog
+
+
+def test_the_privacy_settings_round_trip(qtbot) -> None:
+    settings = Settings(keep_history=True, keep_days=30, keep_records=500, history_location="/data/ocr")
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    result = dialog.result_settings()
+    assert (result.keep_history, result.keep_days, result.keep_records, result.history_location) == (
+        True, 30, 500, "/data/ocr",
+    )  # fmt: skip
+    dialog.keep_history.setChecked(False)
+    dialog.keep_days.setValue(0)
+    assert not dialog.keep_days.isEnabled() and not dialog.history_location.isEnabled()
+    changed = dialog.result_settings()
+    assert changed.keep_history is False and changed.keep_days == 0
+    assert dialog.keep_days.text() == "forever"
+    assert "settings file" in dialog.key_storage.text()  # the tests run with no keychain
+
+
+def test_defaults_keep_everything_forever() -> None:
+    settings = Settings()
+    assert (settings.keep_history, settings.keep_days, settings.keep_records, settings.history_location) == (
+        True, 0, 0, "",
+    )  # fmt: skip
