@@ -16,10 +16,14 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="desktop-ocr-hf-home-")
 os.environ.pop("DESKTOP_OCR_MODEL", None)
-# No test writes the user's history or keychain: a data folder of our own, and no keyring backend
+# No test reads or writes the user's settings, history or keychain: folders of our own, and no
+# keyring backend
 # (tests that need one set it with keyring.set_keyring).
 os.environ["DESKTOP_OCR_DATA_DIR"] = tempfile.mkdtemp(prefix="desktop-ocr-data-")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+os.environ["DESKTOP_OCR_SETTINGS"] = os.path.join(
+    tempfile.mkdtemp(prefix="desktop-ocr-config-"), "settings.ini"
+)
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from pathlib import Path

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
+
+from PIL import Image
 
 from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
 from .output import ProgressBar, header
@@ -22,6 +25,7 @@ class BatchRun:
         out: IO[str],
         err: IO[str],
         show_progress: bool,
+        on_answer: Callable[[str, Image.Image, Answer], None] | None = None,
     ) -> None:
         self.backend = backend
         self.images = images
@@ -30,6 +34,7 @@ class BatchRun:
         self.out = out
         self.err = err
         self.show_progress = show_progress
+        self.on_answer = on_answer  # called in input order, on the calling thread
         self.tokens = [CancelToken() for _ in images]
         self._lock = threading.Lock()
         self._bar = ProgressBar(err, len(images)) if show_progress else None
@@ -38,11 +43,11 @@ class BatchRun:
         for token in self.tokens:
             token.cancel()
 
-    def _one(self, index: int) -> Answer:
+    def _one(self, index: int) -> tuple[Image.Image, Answer]:
         name = self.images[index]
         image = load_image(name)
         answer = self.backend.generate(Conversation.start(image, self.question), None, self.tokens[index])
-        return answer
+        return image, answer
 
     def _progress(self, _future: Future) -> None:
         if self._bar is not None:
@@ -59,7 +64,7 @@ class BatchRun:
             for index, future in enumerate(futures):
                 name = self.images[index]
                 try:
-                    answer = future.result()
+                    image, answer = future.result()
                 except EngineError as error:
                     failures += 1
                     with self._lock:
@@ -72,4 +77,6 @@ class BatchRun:
                 if not answer.text.endswith("\n"):
                     self.out.write("\n")
                 self.out.flush()
+                if self.on_answer is not None:
+                    self.on_answer(name, image, answer)
         return 1 if failures else 0

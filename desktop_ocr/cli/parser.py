@@ -74,6 +74,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="with --server: N images at a time (default 1)",
     )
+    history = parser.add_argument_group("history")
+    history.add_argument(
+        "--history",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="QUERY",
+        help="print the recorded answers (matching QUERY: each word a prefix), newest first: "
+        "ID, time, source, first line",
+    )
+    history.add_argument("--limit", type=_positive_int, metavar="N", help="with --history: the newest N only")
+    history.add_argument(
+        "--history-show", type=int, metavar="ID", help="print a recorded answer (the edited text if edited)"
+    )
+    history.add_argument("--record", action="store_true", help="with --cli: keep each answer in the history")
     window = parser.add_argument_group("window")
     window.add_argument(
         "--snip",

@@ -25,8 +25,11 @@ from .parser import (
 )
 
 if TYPE_CHECKING:
-    from ..engine import Backend, CancelToken
+    from PIL import Image
+
+    from ..engine import Answer, Backend, CancelToken
     from ..engine.server import ServerOptions
+    from .history import Recorder
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,6 +49,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--jobs needs --server (the local model answers one image at a time)")
     if args.jobs > 1 and STDIN in args.images:
         parser.error("- (stdin) cannot be used with --jobs")
+    if args.history is not None or args.history_show is not None:
+        if args.cli or args.snip or args.quit or args.record:
+            parser.error("--history and --history-show go alone (no --cli, --snip, --quit, --record)")
+        if args.history is not None and args.history_show is not None:
+            parser.error("--history and --history-show cannot be combined")
+        from .history import list_history, show_record
+
+        if args.history_show is not None:
+            if args.images:
+                parser.error("--history-show takes one ID")
+            return show_record(args.history_show, sys.stdout, sys.stderr)
+        # `--history inv 2024` reads as one query: the words after the flag land in IMAGE.
+        query = " ".join([args.history, *args.images]).strip()
+        return list_history(query, args.limit, sys.stdout, sys.stderr)
+    if args.limit is not None:
+        parser.error("--limit goes with --history")
+    if args.record and not args.cli:
+        parser.error("--record goes with --cli (the window records by itself, see Settings → Privacy)")
     if not args.cli:
         from ..app import run_window
 
@@ -74,11 +95,23 @@ class CliRun:
         self.backend: Backend | None = None
         self.cancel: CancelToken | None = None
         self.interrupted = False
+        self.recorder: Recorder | None = None
+        if getattr(args, "record", False):
+            from .history import Recorder
+
+            self.recorder = Recorder(args, stderr)
 
     def say(self, message: str) -> None:
         print(message, file=self.err, flush=True)
 
     def run(self) -> int:
+        try:
+            return self._run()
+        finally:
+            if self.recorder is not None:
+                self.recorder.close()
+
+    def _run(self) -> int:
         if self.args.jobs > 1:
             return self._run_batch()
         from ..engine import EngineError
@@ -124,6 +157,7 @@ class CliRun:
             self.out,
             self.err,
             show_progress=True,
+            on_answer=None if self.recorder is None else self._record_batch(backend),
         )
         previous = signal.signal(signal.SIGINT, lambda _s, _f: batch.cancel())
         try:
@@ -134,6 +168,13 @@ class CliRun:
             self.say("desktop-ocr: interrupted")
             return EXIT_INTERRUPTED
         return EXIT_SOME_FAILED if code else EXIT_OK
+
+    def _record_batch(self, backend: Backend) -> Callable[[str, Image.Image, Answer], None]:
+        def record(name: str, image: Image.Image, answer: Answer) -> None:
+            assert self.recorder is not None
+            self.recorder.record(name, image, question(self.args), answer, backend)
+
+        return record
 
     @staticmethod
     def _model_error(error: Exception) -> bool:
@@ -176,6 +217,8 @@ class CliRun:
             self.say(f"{label_of(name)}: {answer.stats.summary()}")
         if answer.stats.stop_reason.value == "repetition":
             self.say(f"desktop-ocr: {label_of(name)}: stopped, the model was repeating itself")
+        if self.recorder is not None:
+            self.recorder.record(name, image, conversation.turns[0].question, answer, backend)
 
     def _backend(self) -> Backend:
         if self.backend is None:

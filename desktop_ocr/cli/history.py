@@ -1,0 +1,127 @@
+"""`desktop-ocr --history [QUERY]`, `--history-show ID`, and recording `--cli --record` answers."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import IO, TYPE_CHECKING
+
+from .output import STDIN, is_tty
+from .parser import EXIT_OK, EXIT_SOME_FAILED
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from ..engine import Answer, Backend
+    from ..history import HistoryStore, Summary
+
+PAGE = 500  # records fetched at a time: the whole history is never held at once
+
+
+def open_store(err: IO[str]) -> HistoryStore:
+    """The history as the saved settings describe it; a set-aside database is said once on stderr."""
+    from ..ui.settings import load_settings, settings_store
+
+    store = load_settings(settings_store()).open_history()
+    if store.warning:
+        print(f"desktop-ocr: {store.warning}", file=err, flush=True)
+    return store
+
+
+def _field(text: str) -> str:
+    return " ".join(text.split("\t")).replace("\n", " ").replace("\r", " ")
+
+
+def summary_line(summary: Summary) -> str:
+    """ID, local ISO time, source (the path for files), first line of the answer, tab-separated."""
+    from ..history import Source
+
+    source = summary.name if summary.source is Source.FILE and summary.name else summary.source.value
+    when = summary.created.astimezone().isoformat(timespec="seconds")
+    return "\t".join([str(summary.id), when, _field(source), _field(summary.first_line)])
+
+
+def list_history(query: str, limit: int | None, out: IO[str], err: IO[str]) -> int:
+    store = open_store(err)
+    try:
+        offset = 0
+        while limit is None or offset < limit:
+            size = PAGE if limit is None else min(PAGE, limit - offset)
+            rows = store.search(query, limit=size, offset=offset)
+            for summary in rows:
+                out.write(summary_line(summary) + "\n")
+            offset += len(rows)
+            if len(rows) < size:
+                break
+        out.flush()
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def show_record(record_id: int, out: IO[str], err: IO[str]) -> int:
+    """The record's latest answer exactly (the edited text where edited)."""
+    store = open_store(err)
+    try:
+        record = store.get(record_id)
+    finally:
+        store.close()
+    if record is None:
+        print(f"desktop-ocr: no history record {record_id}", file=err, flush=True)
+        return EXIT_SOME_FAILED
+    out.write(record.text)
+    if record.text and not record.text.endswith("\n") and is_tty(out):
+        out.write("\n")
+    out.flush()
+    return EXIT_OK
+
+
+def backend_fields(backend: Backend) -> dict[str, str]:
+    """Model, backend kind, device and dtype of a backend, for a record."""
+    options = getattr(backend, "options", None)
+    if hasattr(backend, "client"):  # the OpenAI-compatible server
+        return {"model": str(getattr(backend, "model", "")), "backend": "server", "device": "", "dtype": ""}
+    return {
+        "model": str(getattr(options, "model", "")),
+        "backend": "local",
+        "device": str(getattr(backend, "device", "")),
+        "dtype": str(getattr(backend, "dtype", "")).removeprefix("torch."),
+    }
+
+
+class Recorder:
+    """Keeps each answered image of a `--cli --record` run (source: the file's absolute path)."""
+
+    def __init__(self, args: argparse.Namespace, err: IO[str]) -> None:
+        self.args = args
+        self.err = err
+        self.store: HistoryStore | None = None
+
+    def record(self, name: str, image: Image.Image, question: str, answer: Answer, backend: Backend) -> None:
+        from ..engine.stats import StopReason
+        from ..history import HistoryError, NewPage, NewRecord, Source, State, Turn, stats_dict
+
+        if self.store is None:
+            self.store = open_store(self.err)
+            if not self.store.on_disk:
+                print("desktop-ocr: history is off (Settings → Privacy): not recorded", file=self.err)
+        if not self.store.on_disk:
+            return
+        stopped = answer.stats.stop_reason is StopReason.CANCELLED
+        entry = NewRecord(
+            source=Source.STDIN if name == STDIN else Source.FILE,
+            name="" if name == STDIN else os.path.abspath(name),
+            pages=[NewPage(image, [Turn(question, answer.text, stats_dict(answer.stats))])],
+            mode="" if self.args.prompt else (self.args.mode or "text"),
+            prompt=self.args.prompt or "",
+            state=State.STOPPED if stopped else State.DONE,
+            **backend_fields(backend),
+        )
+        try:
+            self.store.add(entry)
+        except HistoryError as error:
+            print(f"desktop-ocr: not recorded: {error}", file=self.err, flush=True)
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
