@@ -146,3 +146,36 @@ def test_cli_runs_are_recorded_only_with_record(
     assert newest.text in recorded.stdout  # the answer that was printed is the one kept
     assert newest.pages[0].width == 200 and store.image(newest.id) is not None
     assert ocr(env, "--history-show", str(newest.id)).stdout == newest.text
+
+
+def test_a_batch_run_records_each_answer_in_input_order(
+    backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+    import io
+
+    from desktop_ocr.cli.batch import BatchRun
+    from desktop_ocr.cli.history import Recorder
+
+    monkeypatch.setenv("DESKTOP_OCR_DATA_DIR", str(tmp_path / "data"))
+    paths = []
+    for seed in range(3):
+        path = tmp_path / f"b{seed}.png"
+        noise_image(120, 60, seed=seed).save(path)
+        paths.append(str(path))
+    paths.insert(1, str(tmp_path / "missing.png"))  # a failed image is not recorded
+    args = argparse.Namespace(prompt="Read it", mode=None)
+    recorder = Recorder(args, io.StringIO())
+    out, err = io.StringIO(), io.StringIO()
+    batch = BatchRun(
+        backend, paths, "Read it", 1, out, err, False,
+        on_answer=lambda name, image, answer: recorder.record(name, image, "Read it", answer, backend),
+    )  # fmt: skip
+    assert batch.run() == 1
+    assert recorder.store is not None
+    rows = recorder.store.list()
+    assert [r.name for r in rows] == [paths[3], paths[2], paths[0]]
+    newest = recorder.store.get(rows[0].id)
+    assert newest is not None and (newest.mode, newest.prompt) == ("", "Read it")
+    assert newest.text in out.getvalue() and newest.backend == "local"
+    recorder.close()
