@@ -26,16 +26,19 @@ def open_history(
     retention = Retention(days, records)
     if not keep:
         return HistoryStore.in_memory(retention)
-    return open_folder(data_dir(location), retention, timeout)
+    return open_folder(data_dir(location), retention, timeout, ours=not location.strip())
 
 
 def open_folder(
-    folder: Path, retention: Retention | None = None, timeout: float = OPEN_TIMEOUT_S
+    folder: Path, retention: Retention | None = None, timeout: float = OPEN_TIMEOUT_S, ours: bool = True
 ) -> HistoryStore:
-    """The history in `folder`: a bad database is set aside and a new one started (see .warning)."""
+    """The history in `folder`: a bad database is set aside and a new one started (see .warning).
+
+    `ours`: the folder is the app's own (its mode is set to 0700), not one the user chose.
+    """
     retention = retention or Retention()
     try:
-        private_dir(folder)
+        private_dir(folder, ours)
         images = ImageFiles(private_dir(folder / IMAGES_DIR))
     except OSError as error:
         return HistoryStore.in_memory(

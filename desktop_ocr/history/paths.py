@@ -31,12 +31,17 @@ def data_dir(location: str = "") -> Path:
     return Path(location).expanduser() if location.strip() else default_data_dir()
 
 
-def private_dir(path: Path) -> Path:
-    """Create `path` (and parents) if needed; the folder itself is made readable by the user only."""
+def private_dir(path: Path, ours: bool = True) -> Path:
+    """Create `path` (and parents) if needed, readable by the user only.
+
+    An existing folder that is not `ours` (a location the user chose, such as ~/Documents) keeps
+    its mode: the files and the images folder made in it are private all the same.
+    """
+    existed = path.is_dir()
     path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    # A folder we do not own (a chosen location) keeps its mode: the files in it are still 0600.
-    with contextlib.suppress(OSError):
-        os.chmod(path, PRIVATE_DIR)
+    if ours or not existed:
+        with contextlib.suppress(OSError):
+            os.chmod(path, PRIVATE_DIR)
     return path
 
 

@@ -150,3 +150,14 @@ def test_an_unusable_location_keeps_history_in_memory(tmp_path: Path) -> None:
     assert isinstance(store, HistoryStore) and not store.on_disk and "not kept" in store.warning
     store.add(record("still works"))
     assert store.count() == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_a_chosen_existing_folder_keeps_its_mode_but_the_history_in_it_is_private(tmp_path: Path) -> None:
+    chosen = tmp_path / "Documents"
+    chosen.mkdir()
+    chosen.chmod(0o755)
+    store = open_history(location=str(chosen))
+    store.add(record("x"))
+    assert mode_of(chosen) == 0o755
+    assert mode_of(chosen / "images") == 0o700 and mode_of(chosen / "history.sqlite3") == 0o600
