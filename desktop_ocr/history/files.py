@@ -46,13 +46,20 @@ class ImageFiles:
 
 
 class ImageMemory:
-    """The same API in memory: with "keep history" off nothing reaches the disk."""
+    """The same API in memory: with "keep history" off nothing reaches the disk.
 
-    def __init__(self) -> None:
+    Only the newest `limit` full images are held (thumbnails and text stay), so a session that
+    snips all day does not grow without end; an older image reads back as None.
+    """
+
+    def __init__(self, limit: int = 64) -> None:
         self.images: dict[str, bytes] = {}
+        self.limit = limit
 
     def write(self, name: str, data: bytes) -> None:
         self.images[name] = data
+        while len(self.images) > self.limit:
+            del self.images[next(iter(self.images))]  # dicts keep insertion order: the oldest
 
     def read(self, name: str) -> bytes | None:
         return self.images.get(name)

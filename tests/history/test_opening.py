@@ -161,3 +161,11 @@ def test_a_chosen_existing_folder_keeps_its_mode_but_the_history_in_it_is_privat
     store.add(record("x"))
     assert mode_of(chosen) == 0o755
     assert mode_of(chosen / "images") == 0o700 and mode_of(chosen / "history.sqlite3") == 0o600
+
+
+def test_history_off_holds_only_the_newest_full_images(tmp_path: Path) -> None:
+    store = open_history(keep=False)
+    ids = [store.add(record(f"answer {n}")) for n in range(70)]
+    assert store.image(ids[-1]) is not None and store.image(ids[6]) is not None
+    assert store.image(ids[5]) is None  # 64 full images kept; older ones are gone from memory
+    assert store.thumbnail(ids[0]) is not None and store.get(ids[0]).text == "answer 0"  # type: ignore[union-attr]
