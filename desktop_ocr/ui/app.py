@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
-from .hotkey import HotkeyError, X11Hotkey
+from .hotkeys import HotkeyController
 from .main_window import MainWindow
 from .settings import load_settings
 from .single_instance import InstanceServer, send_to_running_instance, server_name
@@ -44,27 +44,14 @@ def create_window(args: argparse.Namespace, flags: set[str]) -> MainWindow:
     return window
 
 
-def start_hotkey(window: MainWindow) -> X11Hotkey | None:
-    """The global snip hotkey from the settings, where the platform lets an app grab one."""
-    sequence = window.settings.hotkey
-    if not sequence:
-        return None
-    if QGuiApplication.platformName() != "xcb":
-        window.statusBar().showMessage(
-            "A global hotkey needs X11 here: bind `desktop-ocr --snip` to a desktop shortcut instead", 15000
-        )
-        return None
-    try:
-        hotkey = X11Hotkey(sequence)
-    except HotkeyError as error:
-        window.statusBar().showMessage(str(error), 15000)
-        return None
-    if not hotkey.start():
-        window.statusBar().showMessage(f"Hotkey {sequence}: {hotkey.error}", 15000)
-        return None
-    hotkey.activated.connect(window.start_snip)
-    window.log(f"hotkey {sequence} grabbed")
-    return hotkey
+def start_hotkey(window: MainWindow) -> HotkeyController:
+    """The global snip hotkey from the settings, on whichever backend this desktop offers."""
+    hotkeys = HotkeyController()
+    hotkeys.activated.connect(window.start_snip)
+    hotkeys.failed.connect(lambda message: window.statusBar().showMessage(f"Hotkey: {message}", 15000))
+    if window.settings.hotkey and hotkeys.apply(window.settings.hotkey) is None:
+        window.log(f"hotkey {window.settings.hotkey} grabbed ({hotkeys.backend_name()})")
+    return hotkeys
 
 
 def instance_request(args: argparse.Namespace) -> dict[str, Any]:
@@ -111,8 +98,7 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
     else:
         window.show()
     code = app.exec()
-    if hotkey is not None:
-        hotkey.stop()
+    hotkey.stop()
     server.close()
     window.shut_down()
     return int(code)
