@@ -27,7 +27,8 @@ class Settings:
     auto_copy: bool = False
     capture_handler: str = ""  # empty: the first that works
     keep_in_tray: bool = False
-    hotkey: str = ""  # a global snip hotkey such as Ctrl+Alt+S (X11); empty: off
+    hotkey: str = ""  # a global snip hotkey such as Ctrl+Alt+S (any desktop; see README); empty: off
+    notify: bool = True  # a desktop notification when an answer finishes out of sight
     server_url: str = ""  # an OpenAI-compatible endpoint; empty: the local model
     server_model: str = ""  # empty: the server's only model
     api_key: str = ""  # empty: $DESKTOP_OCR_API_KEY
