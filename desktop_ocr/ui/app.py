@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from .hotkeys import HotkeyController
 from .main_window import MainWindow
-from .settings import load_settings
+from .settings import APPLICATION, ORGANIZATION, load_settings, settings_store
 from .single_instance import InstanceServer, send_to_running_instance, server_name
 from .tray import create_tray
 
 # resources/ beside the package in a source checkout, or inside a PyInstaller bundle.
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2])) / "resources"
-ORGANIZATION = "desktop-ocr"
-APPLICATION = "desktop-ocr"
-
-
-def settings_store() -> QSettings:
-    """The user's settings file ($DESKTOP_OCR_SETTINGS overrides where, for tests)."""
-    path = os.environ.get("DESKTOP_OCR_SETTINGS")
-    if path:
-        return QSettings(path, QSettings.Format.IniFormat)
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
 def create_window(args: argparse.Namespace, flags: set[str]) -> MainWindow:
