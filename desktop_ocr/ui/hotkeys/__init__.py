@@ -1,7 +1,7 @@
 """The global snip hotkey: one interface (Hotkey), a backend per platform, chosen by registry."""
 
 from .base import Failure, Hotkey
-from .controller import HotkeyController
+from .controller import HotkeyController, probe_hotkey
 from .keys import HotkeyError, KeyCombo, parse_combo
 from .registry import (
     BACKENDS,
@@ -24,5 +24,6 @@ __all__ = [
     "KeyCombo",
     "backend_order",
     "parse_combo",
+    "probe_hotkey",
     "start_hotkey",
 ]

@@ -57,3 +57,16 @@ class HotkeyController(QObject):
     def _failed(self, message: str) -> str:
         self.failed.emit(message)
         return message
+
+
+def probe_hotkey(sequence: str, starter: Callable[[str], Hotkey] = start_hotkey) -> str | None:
+    """Grab and release `sequence` at once: None if it can be had here, else why not."""
+    if not sequence.strip():
+        return None
+    try:
+        starter(sequence.strip()).stop()
+    except HotkeyUnavailable as error:
+        return f"{error}. {error.recipe}"
+    except HotkeyError as error:
+        return str(error)
+    return None
