@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -37,8 +38,13 @@ def start_hotkey(window: MainWindow) -> HotkeyController:
     hotkeys = HotkeyController()
     hotkeys.activated.connect(window.start_snip)
     hotkeys.failed.connect(lambda message: window.statusBar().showMessage(f"Hotkey: {message}", 15000))
-    if window.settings.hotkey and hotkeys.apply(window.settings.hotkey) is None:
-        window.log(f"hotkey {window.settings.hotkey} grabbed ({hotkeys.backend_name()})")
+
+    def grab() -> None:
+        if window.settings.hotkey and hotkeys.apply(window.settings.hotkey) is None:
+            window.log(f"hotkey {window.settings.hotkey} grabbed ({hotkeys.backend_name()})")
+
+    # Once the event loop runs: the portal may show the desktop's dialog and wait for the user.
+    QTimer.singleShot(0, grab)
     return hotkeys
 
 

@@ -81,3 +81,18 @@ def test_backend_order_per_session():
     assert backend_order("darwin", False) == ["macos"]
     assert backend_order("linux", wayland=True) == ["portal", "x11"]
     assert backend_order("linux", wayland=False) == ["x11", "portal"]
+
+
+def test_the_windows_event_filter_reads_wm_hotkey_from_a_msg():
+    import ctypes
+
+    from desktop_ocr.ui.hotkeys.windows import MSG, _HotkeyFilter
+
+    seen: list[int] = []
+    event_filter = _HotkeyFilter(seen.append)
+    message = MSG(hwnd=None, message=WM_HOTKEY, wParam=5, lParam=0x530003)
+    assert event_filter.nativeEventFilter(b"windows_generic_MSG", ctypes.addressof(message)) == (False, 0)
+    other = MSG(hwnd=None, message=0x0100, wParam=5)
+    event_filter.nativeEventFilter(b"windows_generic_MSG", ctypes.addressof(other))
+    event_filter.nativeEventFilter(b"xcb_generic_event_t", ctypes.addressof(message))
+    assert seen == [5]
