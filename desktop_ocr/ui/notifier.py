@@ -55,6 +55,14 @@ class Notifier(QObject):
         if tray is not None:
             tray.messageClicked.connect(self._on_tray_clicked)
 
+    def answer_finished(
+        self, record_id: object, answer: str, copied: bool, window_visible: bool, window_active: bool
+    ) -> str:
+        """Notify only when the user cannot see the answer arrive (window hidden or in the back)."""
+        if window_visible and window_active:
+            return ""
+        return self.notify(record_id, answer, copied)
+
     def notify(self, record_id: object, answer: str, copied: bool = False) -> str:
         """Show the notification; which way it went: "dbus", "tray", or "" (off or nowhere)."""
         if not self.enabled:

@@ -64,6 +64,16 @@ def test_notify_and_click_opens_the_record(qtbot, bus_address, service):
         click(bus, 2, "other-action")
 
 
+def test_only_answers_out_of_sight_notify(bus_address, service):
+    notifier = Notifier(bus=connect(bus_address))
+    notifier.use_dbus = True
+    assert notifier.answer_finished(1, "seen", False, window_visible=True, window_active=True) == ""
+    assert service.next(0.5) is None
+    assert notifier.answer_finished(2, "behind", False, window_visible=True, window_active=False) == "dbus"
+    assert notifier.answer_finished(3, "tray", True, window_visible=False, window_active=False) == "dbus"
+    assert [service.call("Notify")["body"][4] for _ in range(2)] == ["behind", "tray"]
+
+
 def test_the_setting_turns_it_off(bus_address, service):
     notifier = Notifier(bus=connect(bus_address), enabled=False)
     notifier.use_dbus = True
