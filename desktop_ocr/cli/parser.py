@@ -32,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to recognise (default: text)",
     )
     ask.add_argument("--prompt", metavar="TEXT", help="ask this instead of a mode's instruction")
+    ask.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="ask a saved prompt preset (Settings → Prompt presets), e.g. 'Table as CSV'",
+    )
     parser.add_argument(
         "--model",
         default=None,
@@ -146,6 +151,16 @@ def engine_options(args: argparse.Namespace) -> defaults.EngineOptions:
         ),
         max_new_tokens=args.max_new_tokens or defaults.DEFAULT_MAX_NEW_TOKENS,
     )
+
+
+def resolve_preset(args: argparse.Namespace) -> None:
+    """Turn --preset NAME into its prompt from the saved settings; PresetError if unknown."""
+    if args.preset is None:
+        return
+    from ..engine.presets import find
+    from ..ui.settings import load_settings, settings_store
+
+    args.prompt = find(load_settings(settings_store()).preset_list(), args.preset).prompt
 
 
 def question(args: argparse.Namespace) -> str:

@@ -22,6 +22,7 @@ from .parser import (
     engine_options,
     flags_given,
     question,
+    resolve_preset,
 )
 
 if TYPE_CHECKING:
@@ -41,6 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     if args.prompt is not None and not args.prompt.strip():
         parser.error("--prompt is empty")
+    from ..engine.presets import PresetError
+
+    try:
+        resolve_preset(args)
+    except PresetError as error:
+        parser.error(str(error))
     if args.cli and (args.snip or args.quit):
         parser.error("--snip and --quit are for the window, not --cli")
     if args.capture_handler and args.capture_handler not in CAPTURE_HANDLERS:

@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
-from .hotkey import HotkeyError, X11Hotkey
+from .hotkeys import HotkeyController
 from .main_window import MainWindow
-from .settings import load_settings
+from .settings import APPLICATION, ORGANIZATION, load_settings, settings_store
 from .single_instance import InstanceServer, send_to_running_instance, server_name
 from .tray import create_tray
 
 # resources/ beside the package in a source checkout, or inside a PyInstaller bundle.
 RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2])) / "resources"
-ORGANIZATION = "desktop-ocr"
-APPLICATION = "desktop-ocr"
-
-
-def settings_store() -> QSettings:
-    """The user's settings file ($DESKTOP_OCR_SETTINGS overrides where, for tests)."""
-    path = os.environ.get("DESKTOP_OCR_SETTINGS")
-    if path:
-        return QSettings(path, QSettings.Format.IniFormat)
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
 def create_window(args: argparse.Namespace, flags: set[str]) -> MainWindow:
@@ -44,27 +33,19 @@ def create_window(args: argparse.Namespace, flags: set[str]) -> MainWindow:
     return window
 
 
-def start_hotkey(window: MainWindow) -> X11Hotkey | None:
-    """The global snip hotkey from the settings, where the platform lets an app grab one."""
-    sequence = window.settings.hotkey
-    if not sequence:
-        return None
-    if QGuiApplication.platformName() != "xcb":
-        window.statusBar().showMessage(
-            "A global hotkey needs X11 here: bind `desktop-ocr --snip` to a desktop shortcut instead", 15000
-        )
-        return None
-    try:
-        hotkey = X11Hotkey(sequence)
-    except HotkeyError as error:
-        window.statusBar().showMessage(str(error), 15000)
-        return None
-    if not hotkey.start():
-        window.statusBar().showMessage(f"Hotkey {sequence}: {hotkey.error}", 15000)
-        return None
-    hotkey.activated.connect(window.start_snip)
-    window.log(f"hotkey {sequence} grabbed")
-    return hotkey
+def start_hotkey(window: MainWindow) -> HotkeyController:
+    """The global snip hotkey from the settings, on whichever backend this desktop offers."""
+    hotkeys = HotkeyController()
+    hotkeys.activated.connect(window.start_snip)
+    hotkeys.failed.connect(lambda message: window.statusBar().showMessage(f"Hotkey: {message}", 15000))
+
+    def grab() -> None:
+        if window.settings.hotkey and hotkeys.apply(window.settings.hotkey) is None:
+            window.log(f"hotkey {window.settings.hotkey} grabbed ({hotkeys.backend_name()})")
+
+    # Once the event loop runs: the portal may show the desktop's dialog and wait for the user.
+    QTimer.singleShot(0, grab)
+    return hotkeys
 
 
 def instance_request(args: argparse.Namespace) -> dict[str, Any]:
@@ -111,8 +92,7 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
     else:
         window.show()
     code = app.exec()
-    if hotkey is not None:
-        hotkey.stop()
+    hotkey.stop()
     server.close()
     window.shut_down()
     return int(code)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 
 from .. import secrets
 from ..engine import options as defaults
+from ..engine import presets as prompt_presets
 from ..engine.prompts import Mode
 from ..engine.server import ServerOptions
 from ..render.export import Delimiters
@@ -32,7 +33,9 @@ class Settings:
     auto_copy: bool = False
     capture_handler: str = ""  # empty: the first that works
     keep_in_tray: bool = False
-    hotkey: str = ""  # a global snip hotkey such as Ctrl+Alt+S (X11); empty: off
+    hotkey: str = ""  # a global snip hotkey such as Ctrl+Alt+S (any desktop; see README); empty: off
+    notify: bool = True  # a desktop notification when an answer finishes out of sight
+    presets: str = prompt_presets.serialize(prompt_presets.DEFAULT_PRESETS)  # JSON, engine/presets.py
     server_url: str = ""  # an OpenAI-compatible endpoint; empty: the local model
     server_model: str = ""  # empty: the server's only model
     api_key: str = ""  # empty: $DESKTOP_OCR_API_KEY; saved in the system keychain where there is one
@@ -40,6 +43,13 @@ class Settings:
     keep_days: int = 0  # 0: forever
     keep_records: int = 0  # 0: no limit
     history_location: str = ""  # empty: the platform's user data folder ($DESKTOP_OCR_DATA_DIR)
+
+    def preset_list(self) -> list[prompt_presets.Preset]:
+        """The saved prompt presets (load_settings already replaced unreadable ones)."""
+        try:
+            return prompt_presets.parse(self.presets)
+        except prompt_presets.PresetError:
+            return list(prompt_presets.DEFAULT_PRESETS)
 
     def engine_options(self) -> defaults.EngineOptions:
         return defaults.EngineOptions(
@@ -80,6 +90,16 @@ class Settings:
 
 
 _FIELD_NAMES = {f.name for f in fields(Settings)}
+ORGANIZATION = "desktop-ocr"
+APPLICATION = "desktop-ocr"
+
+
+def settings_store() -> QSettings:
+    """The user's settings file ($DESKTOP_OCR_SETTINGS overrides where, for tests)."""
+    path = os.environ.get("DESKTOP_OCR_SETTINGS")
+    if path:
+        return QSettings(path, QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
 ORGANIZATION = "desktop-ocr"
@@ -121,6 +141,10 @@ def load_settings(store: QSettings) -> Settings:
         settings = replace(settings, mode=base.mode)
     if settings.delimiters not in {d.value for d in Delimiters}:
         settings = replace(settings, delimiters=base.delimiters)
+    try:
+        prompt_presets.parse(settings.presets)
+    except prompt_presets.PresetError:
+        settings = replace(settings, presets=base.presets)
     return settings
 
 

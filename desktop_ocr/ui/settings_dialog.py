@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,10 +24,16 @@ from ..engine import options as defaults
 from ..engine.prompts import Mode
 from ..render.export import Delimiters
 from .settings import Settings
+from .settings_sections import HotkeySection, PresetsSection
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        apply_hotkey: Callable[[str], str | None] | None = None,  # HotkeyController.apply
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self._settings = settings
@@ -64,9 +72,10 @@ class SettingsDialog(QDialog):
         self.keep_in_tray = QCheckBox("Keep running in the tray when the window closes (model stays warm)")
         self.keep_in_tray.setChecked(settings.keep_in_tray)
         form.addRow("", self.keep_in_tray)
-        self.hotkey = QLineEdit(settings.hotkey)
-        self.hotkey.setPlaceholderText("off, e.g. Ctrl+Alt+S (X11; elsewhere bind desktop-ocr --snip)")
-        form.addRow("Global snip hotkey", self.hotkey)
+        # Hotkey, notifications and presets: their own sections (settings_sections.py).
+        self.hotkey_section = HotkeySection(form, settings, apply_hotkey)
+        self.hotkey = self.hotkey_section.edit
+        self.presets_section = PresetsSection(form, settings)
         self.capture_handler = _combo(
             ["", "qt", "mss", "portal", "grim", "spectacle"], settings.capture_handler
         )
@@ -99,6 +108,11 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def accept(self) -> None:
+        """Close only with a hotkey that could be grabbed and presets that can be used."""
+        if self.presets_section.validate() and self.hotkey_section.validate():
+            super().accept()
 
     def test_connection(self) -> None:
         """List the server's models, or say in one line why that failed."""
@@ -177,7 +191,9 @@ class SettingsDialog(QDialog):
             auto_copy=self.auto_copy.isChecked(),
             capture_handler=self.capture_handler.currentText(),
             keep_in_tray=self.keep_in_tray.isChecked(),
-            hotkey=self.hotkey.text().strip(),
+            hotkey=self.hotkey_section.value(),
+            notify=self.hotkey_section.notify.isChecked(),
+            presets=self.presets_section.value(),
             server_url=self.server_url.text().strip(),
             server_model=self.server_model.text().strip(),
             api_key=self.api_key.text().strip(),

@@ -2,9 +2,14 @@
 
 Translucent windows paint black without a compositor, and Wayland allows nothing else, so
 every screen is grabbed first and the grab is the overlay's background.
+
+Keys 1–9 pick a prompt preset before or during the drag (0, or the same key again, goes back
+to the current mode); the banner at the top shows the choice on every screen.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -20,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from ..capture.geometry import Rect, ScreenGrab, crop
+from ..engine.presets import OVERLAY_KEYS, Preset, for_key
 
 DIM = QColor(0, 0, 0, 110)
 BORDER = QColor(61, 174, 233)
@@ -30,6 +36,7 @@ class ScreenOverlay(QWidget):
 
     selected = Signal(object, object)  # ScreenGrab, Rect (logical, desktop coordinates)
     cancelled = Signal()
+    digit_pressed = Signal(int)  # 0–9: a preset key
 
     def __init__(self, grab: ScreenGrab) -> None:
         super().__init__(
@@ -42,6 +49,7 @@ class ScreenOverlay(QWidget):
         self._pixmap.setDevicePixelRatio(grab.device_pixel_ratio)
         self._start: QPointF | None = None
         self._end: QPointF | None = None
+        self.banner = ""  # the preset hint or choice, drawn at the top
         g = grab.geometry
         self.setGeometry(g.x, g.y, g.width, g.height)
 
@@ -57,12 +65,17 @@ class ScreenOverlay(QWidget):
             self._end.y() + origin.y,
         )
 
+    def set_banner(self, text: str) -> None:
+        self.banner = text
+        self.update()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._pixmap)
         rect = self._local_selection()
         if rect is None or rect.isEmpty():
             painter.fillRect(self.rect(), DIM)
+            self._paint_banner(painter)
             return
         outside = [
             QRectF(0, 0, self.width(), rect.top()),
@@ -88,6 +101,17 @@ class ScreenOverlay(QWidget):
             painter.fillRect(box, QColor(0, 0, 0, 180))
             painter.setPen(QColor("white"))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+        self._paint_banner(painter)
+
+    def _paint_banner(self, painter: QPainter) -> None:
+        if not self.banner:
+            return
+        metrics = painter.fontMetrics()
+        width = min(metrics.horizontalAdvance(self.banner) + 20, self.width())
+        box = QRectF((self.width() - width) / 2, 8, width, metrics.height() + 8)
+        painter.fillRect(box, QColor(0, 0, 0, 200))
+        painter.setPen(QColor("white"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.banner)
 
     def _local_selection(self) -> QRectF | None:
         if self._start is None or self._end is None:
@@ -121,27 +145,74 @@ class ScreenOverlay(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.cancelled.emit()
+        elif Qt.Key.Key_0.value <= event.key() <= Qt.Key.Key_9.value:
+            self.digit_pressed.emit(event.key() - Qt.Key.Key_0.value)
+
+
+def banner_text(presets: Sequence[Preset], chosen: Preset | None, mode_label: str) -> str:
+    """The overlay's top line: the choice, or which keys pick which preset."""
+    back = f"0: {mode_label}" if mode_label else "0: back"
+    if chosen is not None:
+        number = list(presets).index(chosen) + 1
+        return f"Preset {number}: {chosen.name}   ({back})"
+    keys = [f"{n} {p.name}" for n, p in enumerate(presets[:OVERLAY_KEYS], 1)]
+    return "  ·  ".join(keys)
 
 
 class SnipSession(QObject):
-    """The overlays of one snip: ends with `finished(QImage)` or `cancelled()`."""
+    """The overlays of one snip: ends with `finished(QImage)` or `cancelled()`.
+
+    `finished_with_preset(QImage, Preset | None)` comes just before `finished` with the preset
+    picked by keys 1–9 (None: the current mode); `preset` holds the same.
+    """
 
     finished = Signal(object)  # QImage of the selected pixels
+    finished_with_preset = Signal(object, object)  # QImage, Preset | None
+    preset_changed = Signal(object)  # Preset | None
     cancelled = Signal()
 
-    def __init__(self, grabs: list[ScreenGrab]) -> None:
+    def __init__(self, grabs: list[ScreenGrab], presets: Sequence[Preset] = (), mode_label: str = "") -> None:
         super().__init__()
+        self.presets = list(presets)
+        self.mode_label = mode_label
+        self.preset: Preset | None = None
         self.overlays: list[ScreenOverlay] = []
         screens = {screen.name(): screen for screen in QGuiApplication.screens()}
         for grab in grabs:
             overlay = ScreenOverlay(grab)
             overlay.selected.connect(self._on_selected)
             overlay.cancelled.connect(self._on_cancelled)
+            overlay.digit_pressed.connect(self.choose_key)
             screen = screens.get(grab.name)
             if screen is not None:
                 overlay.setScreen(screen)
             self.overlays.append(overlay)
         self._done = False
+        self._show_banner()
+
+    def choose_key(self, digit: int) -> None:
+        """Key `digit`: that preset, or back to the mode with 0 or the chosen key again."""
+        if self._done:
+            return
+        if digit == 0:
+            picked = None
+        else:
+            candidate = for_key(self.presets, digit)
+            if candidate is None:
+                return  # no preset on that key
+            picked = None if candidate == self.preset else candidate
+        if picked != self.preset:
+            self.preset = picked
+            self.preset_changed.emit(picked)
+            self._show_banner()
+
+    def banner(self) -> str:
+        return banner_text(self.presets, self.preset, self.mode_label) if self.presets else ""
+
+    def _show_banner(self) -> None:
+        text = self.banner()
+        for overlay in self.overlays:
+            overlay.set_banner(text)
 
     def show(self) -> None:
         for overlay in self.overlays:
@@ -163,6 +234,7 @@ class SnipSession(QObject):
         self._done = True
         image = crop(grab, selection)
         self._close()
+        self.finished_with_preset.emit(image, self.preset)
         self.finished.emit(image)
 
     def _on_cancelled(self) -> None:

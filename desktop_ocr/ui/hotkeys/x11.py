@@ -1,7 +1,7 @@
-"""An optional global hotkey for the snip, on X11 (XGrabKey through Xlib, no extra package).
+"""The X11 backend: XGrabKey on the root window through Xlib (ctypes), no extra package.
 
-Wayland lets no application grab keys: there, bind `desktop-ocr --snip` to a desktop
-shortcut instead (the single instance hands the snip to the running app).
+Under XWayland a grab only sees keys while an X11 window has focus: Wayland sessions use the
+portal backend first.
 """
 
 from __future__ import annotations
@@ -11,30 +11,31 @@ import ctypes.util
 import select
 import threading
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication
+
+from .base import Failure, Hotkey
+from .keys import HotkeyError, KeyCombo, keysym_name, parse_combo
 
 SHIFT, LOCK, CONTROL, MOD1, MOD2, MOD4 = 1 << 0, 1 << 1, 1 << 2, 1 << 3, 1 << 4, 1 << 6
-MODIFIERS = {"ctrl": CONTROL, "control": CONTROL, "shift": SHIFT, "alt": MOD1, "super": MOD4, "meta": MOD4}
+MODIFIERS = {"ctrl": CONTROL, "shift": SHIFT, "alt": MOD1, "meta": MOD4}
 KEY_PRESS = 2
 GRAB_MODE_ASYNC = 1
 
 
-class HotkeyError(ValueError):
-    pass
+def x11_grab(combo: KeyCombo) -> tuple[int, str]:
+    """(X modifier mask, X keysym name) for XGrabKey."""
+    mask = 0
+    for modifier in combo.modifiers:
+        mask |= MODIFIERS[modifier]
+    return mask, keysym_name(combo)
 
 
 def parse_hotkey(text: str) -> tuple[int, str]:
-    """'Ctrl+Alt+S' → (X modifier mask, X keysym name)."""
-    parts = [p.strip() for p in text.split("+") if p.strip()]
-    if len(parts) < 2:
-        raise HotkeyError(f"{text!r}: a hotkey needs a modifier and a key, e.g. Ctrl+Alt+S")
-    mask = 0
-    for part in parts[:-1]:
-        if part.lower() not in MODIFIERS:
-            raise HotkeyError(f"{text!r}: unknown modifier {part!r} (use Ctrl, Shift, Alt, Super)")
-        mask |= MODIFIERS[part.lower()]
-    key = parts[-1]
-    return mask, key.lower() if len(key) == 1 else key
+    """'Ctrl+Alt+S' → (X modifier mask, X keysym name); HotkeyError when it is no hotkey."""
+    return x11_grab(parse_combo(text))
+
+
+__all__ = ["HotkeyError", "X11Hotkey", "parse_hotkey", "x11_grab"]
 
 
 _ERROR_HANDLER_TYPE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
@@ -53,30 +54,41 @@ class _XEvent(ctypes.Structure):
     _fields_ = [("type", ctypes.c_int), ("pad", ctypes.c_long * 24)]
 
 
-class X11Hotkey(QObject):
-    """Grabs one key combination on the X root window; `activated` fires on each press."""
+class X11Hotkey(Hotkey):
+    """Grabs one key combination on the X root window; `activated` fires on each press.
 
-    activated = Signal()
+    The grab lives on a thread of its own with its own X connection; the signal crosses to
+    the GUI thread as a queued connection.
+    """
+
+    name = "x11"
 
     def __init__(self, sequence: str) -> None:
-        super().__init__()
-        self.mask, self.key = parse_hotkey(sequence)
+        super().__init__(sequence)
+        self.mask, self.key = x11_grab(self.combo)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
-        self.error = ""
+        self._taken = False
+
+    @staticmethod
+    def is_available() -> bool:
+        return QGuiApplication.platformName() == "xcb"
 
     def start(self) -> bool:
         """Grab the key; False (with `error` set) if X is missing or another app holds it."""
         self._thread = threading.Thread(target=self._run, name="x11-hotkey", daemon=True)
         self._thread.start()
         self._ready.wait(5)
-        return not self.error
+        if self.error:
+            return self.fail(Failure.TAKEN if self._taken else Failure.ERROR, self.error)
+        return True
 
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(2)
+            self._thread = None
 
     def _run(self) -> None:
         name = ctypes.util.find_library("X11")
@@ -129,6 +141,7 @@ class X11Hotkey(QObject):
                 x.XSetErrorHandler(previous)
                 failed = bool(_grab_errors)
         if not keycode or failed:
+            self._taken = failed
             self.error = "no such key" if not keycode else "another application holds this hotkey"
             x.XCloseDisplay(display)
             self._ready.set()

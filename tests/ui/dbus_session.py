@@ -1,0 +1,81 @@
+"""A private D-Bus session bus (dbus-daemon) and the fake services of fake_dbus.py on it."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from PySide6.QtDBus import QDBusConnection
+
+FAKE = Path(__file__).with_name("fake_dbus.py")
+
+
+@contextmanager
+def private_bus() -> Iterator[str]:
+    """Start `dbus-daemon --session` (Debian package dbus-daemon); yield its address."""
+    daemon = shutil.which("dbus-daemon")
+    assert daemon, ".ci/run installs dbus-daemon"
+    process = subprocess.Popen(
+        [daemon, "--session", "--nofork", "--print-address=1"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        address = process.stdout.readline().strip()
+        assert address, "dbus-daemon printed no address"
+        yield address
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def connect(address: str) -> QDBusConnection:
+    """A QtDBus connection of our own to that bus (sessionBus() may point elsewhere)."""
+    bus = QDBusConnection.connectToBus(address, f"test-{uuid.uuid4().hex}")
+    assert bus.isConnected(), bus.lastError().message()
+    return bus
+
+
+class FakeService:
+    """fake_dbus.py as a subprocess; `calls()` reads the calls it has printed so far."""
+
+    def __init__(self, address: str, *args: str) -> None:
+        env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address}
+        self.process = subprocess.Popen(
+            [sys.executable, str(FAKE), *args], stdout=subprocess.PIPE, text=True, env=env
+        )
+        self.lines: queue.Queue[dict] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        assert self.next(10) == {"ready": True}
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(json.loads(line))
+
+    def next(self, timeout: float = 5) -> dict | None:
+        """The next printed line, or None if none comes within `timeout` seconds."""
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def call(self, member: str, timeout: float = 5) -> dict:
+        """Skip printed calls until one to `member`."""
+        while True:
+            entry = self.next(timeout)
+            assert entry is not None, f"no {member} call reached the fake service"
+            if entry.get("member") == member:
+                return entry
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)

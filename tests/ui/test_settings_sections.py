@@ -1,0 +1,96 @@
+"""The Settings dialog's hotkey, notification and preset sections."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QTableWidgetItem
+
+from desktop_ocr.engine.presets import DEFAULT_PRESETS, Preset, parse
+from desktop_ocr.ui.hotkeys.x11 import X11Hotkey
+from desktop_ocr.ui.settings import Settings
+from desktop_ocr.ui.settings_dialog import SettingsDialog
+
+
+def dialog_for(qtbot, settings: Settings, **kwargs) -> SettingsDialog:
+    dialog = SettingsDialog(settings, **kwargs)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_a_taken_key_is_reported_and_the_previous_one_kept(qtbot, monkeypatch):
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("XDG_SESSION_TYPE", "x11")
+    other_app = X11Hotkey("Ctrl+Shift+Alt+H")
+    assert other_app.start()
+    try:
+        dialog = dialog_for(qtbot, Settings(hotkey="Ctrl+Shift+Alt+J"))
+        dialog.hotkey.setText("Ctrl+Shift+Alt+H")
+        dialog.accept()
+        assert dialog.result() != QDialog.DialogCode.Accepted
+        message = dialog.hotkey_section.message.text()
+        assert "another application" in message and "kept Ctrl+Shift+Alt+J" in message
+        assert dialog.hotkey.text() == "Ctrl+Shift+Alt+J"
+        dialog.hotkey.setText("Ctrl+Shift+Alt+K")  # free: grabbed, released, accepted
+        dialog.accept()
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        assert dialog.result_settings().hotkey == "Ctrl+Shift+Alt+K"
+    finally:
+        other_app.stop()
+
+
+def test_the_running_apps_controller_switches_the_key(qtbot):
+    applied = []
+
+    def apply(sequence: str) -> str | None:
+        applied.append(sequence)
+        return None if sequence == "Ctrl+Alt+O" else "Ctrl+Alt+X: the desktop portal has no global shortcuts"
+
+    dialog = dialog_for(qtbot, Settings(hotkey=""), apply_hotkey=apply)
+    dialog.hotkey.setText("Ctrl+Alt+X")
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "no global shortcuts" in dialog.hotkey_section.message.text()
+    assert dialog.hotkey.text() == ""
+    dialog.hotkey.setText("Ctrl+Alt+O")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and applied == ["Ctrl+Alt+X", "Ctrl+Alt+O"]
+
+
+def test_notify_setting(qtbot):
+    dialog = dialog_for(qtbot, Settings(notify=True))
+    assert dialog.result_settings().notify
+    dialog.hotkey_section.notify.setChecked(False)
+    assert not dialog.result_settings().notify
+
+
+def test_presets_table_edits(qtbot):
+    dialog = dialog_for(qtbot, Settings())
+    section = dialog.presets_section
+    assert section.presets() == list(DEFAULT_PRESETS)
+    section.add()
+    row = section.table.rowCount() - 1
+    section.table.setItem(row, 0, QTableWidgetItem("Summarise"))
+    section.table.setItem(row, 1, QTableWidgetItem("Summarise this in three bullet points."))
+    section.table.setCurrentCell(row, 0)
+    section.move(-1)
+    names = [p.name for p in section.presets()]
+    assert names == ["Translate to English", "Explain this error", "Summarise", "Table as CSV"]
+    section.table.setCurrentCell(0, 0)
+    section.remove()
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    saved = parse(dialog.result_settings().presets)
+    assert saved[1] == Preset("Summarise", "Summarise this in three bullet points.")
+    assert len(saved) == 3
+
+
+def test_unusable_presets_keep_the_dialog_open(qtbot):
+    dialog = dialog_for(qtbot, Settings())
+    section = dialog.presets_section
+    section.table.setItem(1, 0, QTableWidgetItem("translate TO english"))
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "two presets are named" in section.message.text()
+    section.set_presets(DEFAULT_PRESETS)
+    section.add()  # an empty row is skipped, not an error
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
