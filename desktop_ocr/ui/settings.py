@@ -92,18 +92,6 @@ class Settings:
 _FIELD_NAMES = {f.name for f in fields(Settings)}
 ORGANIZATION = "desktop-ocr"
 APPLICATION = "desktop-ocr"
-
-
-def settings_store() -> QSettings:
-    """The user's settings file ($DESKTOP_OCR_SETTINGS overrides where, for tests)."""
-    path = os.environ.get("DESKTOP_OCR_SETTINGS")
-    if path:
-        return QSettings(path, QSettings.Format.IniFormat)
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
-
-
-ORGANIZATION = "desktop-ocr"
-APPLICATION = "desktop-ocr"
 SETTINGS_ENV = "DESKTOP_OCR_SETTINGS"
 
 
