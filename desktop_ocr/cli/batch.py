@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from PIL import Image
 
-from ..engine import Answer, Backend, CancelToken, Conversation, EngineError
+from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, PixelBudget
 
 U = TypeVar("U")
 
@@ -18,8 +18,17 @@ class OrderedPool:
     """Sends pictures to the backend on N threads; at most 2·N are rendered and waiting,
     so a 300-page PDF never has all its pages in memory."""
 
-    def __init__(self, jobs: int, backend: Backend, on_done: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        backend: Backend,
+        on_done: Callable[[], None],
+        budget: PixelBudget,
+        max_new_tokens: int,
+    ) -> None:
         self.jobs = jobs
+        self.budget = budget
+        self.max_new_tokens = max_new_tokens
         self.backend = backend
         self.on_done = on_done
         self.tokens: list[CancelToken] = []
@@ -34,7 +43,13 @@ class OrderedPool:
         return any(token.cancelled for token in self.tokens)
 
     def _answer(self, image: Image.Image, question: str, token: CancelToken) -> Answer:
-        return self.backend.generate(Conversation.start(image, question), None, token)
+        return self.backend.generate(
+            Conversation.start(image, question),
+            None,
+            token,
+            budget=self.budget,
+            max_new_tokens=self.max_new_tokens,
+        )
 
     def map(
         self, work: Iterable[tuple[U, Image.Image | None]], question: Callable[[U], str]

@@ -142,6 +142,15 @@ def check_format(args: argparse.Namespace) -> str | None:
     """What is wrong with --format for these flags (None when nothing)."""
     if args.format is not None and not args.output:
         return "--format md|txt|html|jsonl is what -o writes; give -o FILE or -o DIR/"
+    if args.output and args.format is None:
+        from ..documents import format_of
+        from .destinations import is_folder_target
+
+        if not is_folder_target(args.output):
+            try:
+                format_of(args.output)
+            except ValueError as error:
+                return f"-o {error}"
     return None
 
 

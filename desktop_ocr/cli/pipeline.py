@@ -58,12 +58,14 @@ class InputsRun:
         self,
         args: argparse.Namespace,
         budget: PixelBudget,
+        max_new_tokens: int,
         backend: Callable[[], Backend],
         out: IO[str],
         err: IO[str],
     ) -> None:
         self.args = args
         self.budget = budget
+        self.max_new_tokens = max_new_tokens
         self.backend = backend
         self.out = out
         self.err = err
@@ -213,7 +215,9 @@ class InputsRun:
                 self.out.flush()
 
         conversation = Conversation.start(image, question_for(self.args, unit.item))
-        return backend.generate(conversation, write, self.current)
+        return backend.generate(
+            conversation, write, self.current, budget=self.budget, max_new_tokens=self.max_new_tokens
+        )
 
     def cancel(self) -> None:
         self.cancelled.set()
@@ -238,7 +242,7 @@ class InputsRun:
                 self.fatal = True
                 self.fail(str(error))
                 return self.failures
-            self.pool = OrderedPool(jobs, backend, self.step)
+            self.pool = OrderedPool(jobs, backend, self.step, self.budget, self.max_new_tokens)
         for position, (_named, item, target) in enumerate(planned):
             if self.cancelled.is_set():
                 break

@@ -89,7 +89,9 @@ class CliRun:
     def run(self) -> int:
         from .pipeline import InputsRun
 
-        self.inputs = InputsRun(self.args, self.options.budget, self._backend, self.out, self.err)
+        self.inputs = InputsRun(
+            self.args, self.options.budget, self.options.max_new_tokens, self._backend, self.out, self.err
+        )
         previous = signal.signal(signal.SIGINT, self._on_interrupt)
         try:
             failures = self.inputs.run(self.args.jobs)
