@@ -78,6 +78,48 @@ def make_blank_pdf(path: str | Path, pages: int, page_size: tuple[float, float] 
     return _write(path, objects, trailer_extra=b"")
 
 
+_WORDS = [
+    "the",
+    "model",
+    "reads",
+    "each",
+    "page",
+    "of",
+    "a",
+    "scanned",
+    "paper",
+    "with",
+    "formulas",
+    "tables",
+    "and",
+    "figures",
+]
+
+
+def make_text_pdf(path: str | Path, pages: int, lines: int = 60) -> Path:
+    """A PDF of `pages` A4 pages of vector text (Helvetica, `lines` lines each): a typical paper page."""
+    objects: list[bytes] = [b"", b"", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids: list[int] = []
+    for number in range(pages):
+        rows = []
+        for line in range(lines):
+            words = [_WORDS[(number * 7 + line * 3 + k) % len(_WORDS)] for k in range(12)]
+            rows.append(f"({' '.join(words)} {number + 1}.{line + 1}) '")
+        content = ("BT /F1 10 Tf 12 TL 56 800 Td " + " ".join(rows) + " ET").encode()
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents %d 0 R >>" % len(objects)
+        )
+        kids.append(len(objects))
+    objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+        b" ".join(b"%d 0 R" % kid for kid in kids),
+        len(kids),
+    )
+    return _write(path, objects, trailer_extra=b"")
+
+
 def _rc4(key: bytes, data: bytes) -> bytes:
     state = list(range(256))
     j = 0
