@@ -11,7 +11,7 @@ from types import TracebackType
 from PIL import Image
 
 from ..engine.errors import ImageError, one_line
-from ..engine.images import load_image
+from ..engine.images import MAX_SOURCE_PIXELS, load_image
 from ..engine.options import PixelBudget
 from .scale import budget_size, dpi_size
 
@@ -123,6 +123,11 @@ class PdfDocument(Document):
                 try:
                     size = page.get_size()
                     width, height = dpi_size(size, dpi) if dpi else budget_size(size, budget)
+                    if width * height > MAX_SOURCE_PIXELS:
+                        raise DocumentError(
+                            f"{self.path}: page {number} at {dpi} dpi would be {width}×{height} px "
+                            f"(over {MAX_SOURCE_PIXELS / 1e6:.0f} MP); give a lower --dpi"
+                        )
                     # pypdfium2's render() scales both sides alike; drawing into a bitmap of
                     # the exact target size gives the 28-px-rounded aspect in one pass.
                     bitmap = pdfium.PdfBitmap.new_native(

@@ -68,6 +68,12 @@ def test_dpi_overrides_the_budget_and_the_engine_then_fits_it(pdf):
     assert within_one_tile((838, 1180), PixelBudget())
 
 
+def test_a_dpi_too_large_for_the_page_is_one_line(tmp_path):
+    path = make_blank_pdf(tmp_path / "poster.pdf", 1, page_size=(2384, 3370))  # A0
+    with open_document(path) as document, pytest.raises(DocumentError, match="give a lower --dpi"):
+        document.render(1, PixelBudget(), dpi=1200)
+
+
 def test_pages_are_rendered_lazily_in_the_order_asked(pdf):
     with open_document(pdf) as document:
         rendered = []
