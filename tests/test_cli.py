@@ -137,7 +137,7 @@ def test_model_env_var_is_used(tiny_model, images):
         (["--model", "/nonexistent/model/folder"], "not a hub id"),
         (["--min-pixels", "10"], "min_pixels"),
         (["--max-new-tokens", "0"], "at least 1"),
-        ([], "needs at least one IMAGE"),
+        ([], "needs at least one INPUT"),
     ],
 )
 def test_bad_arguments_and_models_fail_in_one_line(images, args, fragment):

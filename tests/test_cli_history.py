@@ -148,14 +148,15 @@ def test_cli_runs_are_recorded_only_with_record(
     assert ocr(env, "--history-show", str(newest.id)).stdout == newest.text
 
 
-def test_a_batch_run_records_each_answer_in_input_order(
+def test_a_jobs_run_records_each_answer_in_input_order(
     backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import argparse
     import io
 
-    from desktop_ocr.cli.batch import BatchRun
     from desktop_ocr.cli.history import Recorder
+    from desktop_ocr.cli.parser import build_parser
+    from desktop_ocr.cli.pipeline import InputsRun
+    from desktop_ocr.engine import PixelBudget
 
     monkeypatch.setenv("DESKTOP_OCR_DATA_DIR", str(tmp_path / "data"))
     paths = []
@@ -164,14 +165,12 @@ def test_a_batch_run_records_each_answer_in_input_order(
         noise_image(120, 60, seed=seed).save(path)
         paths.append(str(path))
     paths.insert(1, str(tmp_path / "missing.png"))  # a failed image is not recorded
-    args = argparse.Namespace(prompt="Read it", mode=None)
+    args = build_parser().parse_args(["--cli", "--record", "--prompt", "Read it", *paths])
     recorder = Recorder(args, io.StringIO())
     out, err = io.StringIO(), io.StringIO()
-    batch = BatchRun(
-        backend, paths, "Read it", 1, out, err, False,
-        on_answer=lambda name, image, answer: recorder.record(name, image, "Read it", answer, backend),
-    )  # fmt: skip
-    assert batch.run() == 1
+    run = InputsRun(args, PixelBudget(), 16, lambda: backend, out, err)
+    run.recorder = recorder
+    assert run.run(jobs=2) == 1
     assert recorder.store is not None
     rows = recorder.store.list()
     assert [r.name for r in rows] == [paths[3], paths[2], paths[0]]
@@ -179,3 +178,20 @@ def test_a_batch_run_records_each_answer_in_input_order(
     assert newest is not None and (newest.mode, newest.prompt) == ("", "Read it")
     assert newest.text in out.getvalue() and newest.backend == "local"
     recorder.close()
+
+
+def test_a_recorded_pdf_is_one_record_with_its_pages(env: dict[str, str], tiny_model, tmp_path: Path) -> None:
+    from desktop_ocr._dev.pdfs import make_pdf, text_page
+
+    pdf = make_pdf(tmp_path / "doc.pdf", [text_page(f"page {n}", seed=n) for n in range(3)])
+    flags = ["--model", str(tiny_model), "--device", "cpu", "--dtype", "float32", "--max-new-tokens", "8"]
+    result = ocr(env, "--cli", "--record", "--pages", "1,3", *flags, str(pdf))
+    assert result.returncode == 0, result.stderr
+    store = open_folder(Path(env["DESKTOP_OCR_DATA_DIR"]))
+    rows = store.list()
+    assert len(rows) == 1 and rows[0].pages == 2 and rows[0].name == str(pdf)
+    record = store.get(rows[0].id)
+    assert record is not None and len(record.pages) == 2
+    assert all(page.turns and page.turns[0].answer is not None for page in record.pages)
+    assert store.image(rows[0].id, page=1) is not None
+    store.close()

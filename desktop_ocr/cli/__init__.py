@@ -1,4 +1,8 @@
-"""The `desktop-ocr` command line: flags (parser), runs (run, batch) and what they print (output)."""
+"""The `desktop-ocr` command line.
+
+parser: flags; run: the entry point; pipeline: inputs → pages → answers; batch: --jobs;
+inputs: files, documents and folders; destinations: -o FILE or DIR/; output: what is printed.
+"""
 
 from .parser import (
     CAPTURE_HANDLERS,

@@ -1,82 +1,82 @@
-"""`desktop-ocr --cli --jobs N`: several images at once against a server, answers in input order."""
+"""`--jobs N` with a server: N answers at a time, handed back in input order."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import IO
+from typing import Any, TypeVar
 
 from PIL import Image
 
-from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
-from .output import ProgressBar, header
+from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, PixelBudget
+
+U = TypeVar("U")
 
 
-class BatchRun:
-    """Runs the images concurrently; prints each answer once all the ones before it are printed."""
+class OrderedPool:
+    """Sends pictures to the backend on N threads; at most 2·N are rendered and waiting,
+    so a 300-page PDF never has all its pages in memory."""
 
     def __init__(
         self,
-        backend: Backend,
-        images: list[str],
-        question: str,
         jobs: int,
-        out: IO[str],
-        err: IO[str],
-        show_progress: bool,
-        on_answer: Callable[[str, Image.Image, Answer], None] | None = None,
+        backend: Backend,
+        on_done: Callable[[], None],
+        budget: PixelBudget,
+        max_new_tokens: int,
     ) -> None:
-        self.backend = backend
-        self.images = images
-        self.question = question
         self.jobs = jobs
-        self.out = out
-        self.err = err
-        self.show_progress = show_progress
-        self.on_answer = on_answer  # called in input order, on the calling thread
-        self.tokens = [CancelToken() for _ in images]
-        self._lock = threading.Lock()
-        self._bar = ProgressBar(err, len(images)) if show_progress else None
+        self.budget = budget
+        self.max_new_tokens = max_new_tokens
+        self.backend = backend
+        self.on_done = on_done
+        self.tokens: list[CancelToken] = []
+        self._pool = ThreadPoolExecutor(max_workers=jobs)
 
     def cancel(self) -> None:
-        for token in self.tokens:
+        for token in list(self.tokens):
             token.cancel()
 
-    def _one(self, index: int) -> tuple[Image.Image, Answer]:
-        name = self.images[index]
-        image = load_image(name)
-        answer = self.backend.generate(Conversation.start(image, self.question), None, self.tokens[index])
-        return image, answer
+    @property
+    def cancelled(self) -> bool:
+        return any(token.cancelled for token in self.tokens)
 
-    def _progress(self, _future: Future) -> None:
-        if self._bar is not None:
-            with self._lock:
-                self._bar.step()
+    def _answer(self, image: Image.Image, question: str, token: CancelToken) -> Answer:
+        return self.backend.generate(
+            Conversation.start(image, question),
+            None,
+            token,
+            budget=self.budget,
+            max_new_tokens=self.max_new_tokens,
+        )
 
-    def run(self) -> int:
-        """0 when every image was answered, 1 when some failed."""
-        failures = 0
-        with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            futures = [pool.submit(self._one, index) for index in range(len(self.images))]
-            for future in futures:
-                future.add_done_callback(self._progress)
-            for index, future in enumerate(futures):
-                name = self.images[index]
-                try:
-                    image, answer = future.result()
-                except EngineError as error:
-                    failures += 1
-                    with self._lock:
-                        self.err.write(
-                            f"\ndesktop-ocr: {error}\n" if self.show_progress else f"desktop-ocr: {error}\n"
-                        )
-                        self.err.flush()
-                    continue
-                self.out.write(header(index, name) + answer.text)
-                if not answer.text.endswith("\n"):
-                    self.out.write("\n")
-                self.out.flush()
-                if self.on_answer is not None:
-                    self.on_answer(name, image, answer)
-        return 1 if failures else 0
+    def map(
+        self, work: Iterable[tuple[U, Image.Image | None]], question: Callable[[U], str]
+    ) -> Iterator[tuple[U, Answer | EngineError | None]]:
+        """(unit, answer or error) in the order of `work`; None for units that had no picture."""
+        pending: deque[tuple[U, Future[Any] | None]] = deque()
+        for unit, image in work:
+            future: Future[Any] | None = None
+            if image is not None and not self.cancelled:
+                token = CancelToken()
+                self.tokens.append(token)
+                future = self._pool.submit(self._answer, image, question(unit), token)
+                future.add_done_callback(lambda _f: self.on_done())
+            pending.append((unit, future))
+            while len(pending) > 2 * self.jobs:
+                yield self._result(*pending.popleft())
+        while pending:
+            yield self._result(*pending.popleft())
+
+    @staticmethod
+    def _result(unit: U, future: Future[Any] | None) -> tuple[U, Answer | EngineError | None]:
+        if future is None:
+            return unit, None
+        try:
+            return unit, future.result()
+        except EngineError as error:
+            return unit, error
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)

@@ -90,37 +90,64 @@ def backend_fields(backend: Backend) -> dict[str, str]:
 
 
 class Recorder:
-    """Keeps each answered image of a `--cli --record` run (source: the file's absolute path)."""
+    """Keeps each answered input of a `--cli --record` run (source: the file's absolute path).
+
+    A document becomes one record holding its answered pages; each page is PNG-encoded as it
+    is answered, so a long PDF never keeps its pixels in memory."""
 
     def __init__(self, args: argparse.Namespace, err: IO[str]) -> None:
         self.args = args
         self.err = err
         self.store: HistoryStore | None = None
+        self._pages: list = []
+        self._stopped = False
+        self._backend: Backend | None = None
 
-    def record(self, name: str, image: Image.Image, question: str, answer: Answer, backend: Backend) -> None:
-        from ..engine.stats import StopReason
-        from ..history import HistoryError, NewPage, NewRecord, Source, State, Turn, stats_dict
-
+    def _open(self) -> bool:
         if self.store is None:
             self.store = open_store(self.err)
             if not self.store.on_disk:
                 print("desktop-ocr: history is off (Settings → Privacy): not recorded", file=self.err)
-        if not self.store.on_disk:
+        return self.store.on_disk
+
+    def add_page(self, image: Image.Image, question: str, answer: Answer, backend: Backend) -> None:
+        """One answered image or page of the input being run."""
+        from ..engine.stats import StopReason
+        from ..history import NewPage, PageImage, Turn, stats_dict
+
+        if not self._open():
             return
-        stopped = answer.stats.stop_reason is StopReason.CANCELLED
+        turn = Turn(question, answer.text, stats_dict(answer.stats))
+        self._pages.append(NewPage(PageImage.encode(image), [turn]))
+        self._stopped |= answer.stats.stop_reason is StopReason.CANCELLED
+        self._backend = backend
+
+    def finish(self, name: str) -> None:
+        """Write the input's record (if any page was answered) at once."""
+        from ..history import HistoryError, NewRecord, Source, State
+
+        pages, self._pages = self._pages, []
+        stopped, self._stopped = self._stopped, False
+        if not pages or self.store is None or self._backend is None:
+            return
         entry = NewRecord(
             source=Source.STDIN if name == STDIN else Source.FILE,
             name="" if name == STDIN else os.path.abspath(name),
-            pages=[NewPage(image, [Turn(question, answer.text, stats_dict(answer.stats))])],
-            mode="" if self.args.prompt else (self.args.mode or "text"),
+            pages=pages,
+            mode="" if self.args.prompt else (self.args.mode or ""),
             prompt=self.args.prompt or "",
             state=State.STOPPED if stopped else State.DONE,
-            **backend_fields(backend),
+            **backend_fields(self._backend),
         )
         try:
             self.store.add(entry)
         except HistoryError as error:
             print(f"desktop-ocr: not recorded: {error}", file=self.err, flush=True)
+
+    def record(self, name: str, image: Image.Image, question: str, answer: Answer, backend: Backend) -> None:
+        """A one-image record."""
+        self.add_page(image, question, answer, backend)
+        self.finish(name)
 
     def close(self) -> None:
         if self.store is not None:

@@ -22,7 +22,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Turn images or screen regions into text, Markdown and LaTeX with a local "
         "vision-language model. Without --cli the window opens.",
     )
-    parser.add_argument("images", nargs="*", metavar="IMAGE", help="image files; - reads stdin")
+    parser.add_argument(
+        "images",
+        nargs="*",
+        metavar="INPUT",
+        help="images, PDFs, multi-page TIFFs or folders of them; - reads an image from stdin",
+    )
     parser.add_argument("--cli", action="store_true", help="stream the answers to stdout, no window")
     ask = parser.add_mutually_exclusive_group()
     ask.add_argument(
@@ -94,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--history-show", type=int, metavar="ID", help="print a recorded answer (the edited text if edited)"
     )
     history.add_argument("--record", action="store_true", help="with --cli: keep each answer in the history")
+    _add_document_flags(parser)
     window = parser.add_argument_group("window")
     window.add_argument(
         "--snip",
@@ -108,6 +114,86 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("--quit", action="store_true", help="ask the running instance to quit")
     parser.add_argument("--version", action="version", version=f"desktop-ocr {__version__}")
     return parser
+
+
+def _add_document_flags(parser: argparse.ArgumentParser) -> None:
+    """PDFs, multi-page TIFFs and folders (--cli)."""
+    from ..documents import FORMATS
+
+    docs = parser.add_argument_group("documents and folders (with --cli)")
+    docs.add_argument(
+        "--pages",
+        type=_page_ranges,
+        metavar="RANGES",
+        help="pages of each document, e.g. 1-3,7 (default: all)",
+    )
+    docs.add_argument(
+        "--dpi",
+        type=_dpi,
+        metavar="N",
+        help="render PDF pages at N dpi (default: straight at the pixel budget's size)",
+    )
+    docs.add_argument("--password", metavar="TEXT", help="opens encrypted PDFs")
+    docs.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE|DIR/",
+        help="write the joined document to FILE (format from its extension: .md .txt .html "
+        ".jsonl), or one file per input into DIR/",
+    )
+    docs.add_argument("--save-pages", metavar="DIR", help="also save each rendered page as DIR/NAME-pN.png")
+    docs.add_argument("--recursive", action="store_true", help="take folders' sub-folders too")
+    docs.add_argument(
+        "--overwrite", action="store_true", help="with -o DIR/: redo inputs whose output exists"
+    )
+    # --- MERGE POINT: --format ------------------------------------------------------------
+    # Documents use md|txt|html|jsonl (what -o writes). The single-image stdout path adds
+    # text|json; the merged option takes both sets, and check_format() tells them apart.
+    docs.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="with -o: the format to write (default: .md in a folder, else the file's extension)",
+    )
+    # --- end of --format ---------------------------------------------------------------------
+
+
+def check_format(args: argparse.Namespace) -> str | None:
+    """What is wrong with --format for these flags (None when nothing)."""
+    if args.format is not None and not args.output:
+        return "--format md|txt|html|jsonl is what -o writes; give -o FILE or -o DIR/"
+    if args.output and args.format is None:
+        from ..documents import format_of
+        from .destinations import is_folder_target
+
+        if not is_folder_target(args.output):
+            try:
+                format_of(args.output)
+            except ValueError as error:
+                return f"-o {error}"
+    return None
+
+
+def _page_ranges(text: str) -> object:
+    from ..documents import PageRangeError, parse_page_ranges
+
+    try:
+        return parse_page_ranges(text)
+    except PageRangeError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+MAX_DPI = 1200
+
+
+def _dpi(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_DPI:
+        raise argparse.ArgumentTypeError(f"at most {MAX_DPI}: {text}")
+    return value
+
+
+DOCUMENT_FLAGS = ("pages", "dpi", "password", "output", "save_pages", "recursive", "overwrite", "format")
 
 
 def _positive_int(text: str) -> int:
@@ -161,9 +247,3 @@ def resolve_preset(args: argparse.Namespace) -> None:
     from ..ui.settings import load_settings, settings_store
 
     args.prompt = find(load_settings(settings_store()).preset_list(), args.preset).prompt
-
-
-def question(args: argparse.Namespace) -> str:
-    from ..engine.prompts import prompt_for
-
-    return args.prompt if args.prompt else prompt_for(args.mode or Mode.TEXT.value)

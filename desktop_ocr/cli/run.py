@@ -11,26 +11,26 @@ from types import FrameType
 from typing import IO, TYPE_CHECKING
 
 from ..engine import options as defaults
-from .output import STDIN, DownloadBar, header, is_tty, label_of
+from .output import STDIN, DownloadBar, is_tty
 from .parser import (
     CAPTURE_HANDLERS,
+    DOCUMENT_FLAGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_SOME_FAILED,
     EXIT_USAGE,
     build_parser,
+    check_format,
     engine_options,
     flags_given,
-    question,
     resolve_preset,
 )
 
 if TYPE_CHECKING:
-    from PIL import Image
-
-    from ..engine import Answer, Backend, CancelToken
+    from ..engine import Backend
     from ..engine.server import ServerOptions
     from .history import Recorder
+    from .pipeline import InputsRun
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,18 +75,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.record and not args.cli:
         parser.error("--record goes with --cli (the window records by itself, see Settings → Privacy)")
     if not args.cli:
+        given = [name for name in DOCUMENT_FLAGS if getattr(args, name, None) not in (None, False)]
+        if given:
+            parser.error(f"--{given[0].replace('_', '-')} is for --cli (the window asks for pages itself)")
         from ..app import run_window
 
         return run_window(args, flags_given(args))
     if not args.images:
-        parser.error("--cli needs at least one IMAGE (or - for stdin)")
+        parser.error("--cli needs at least one INPUT (an image, PDF or folder; - for stdin)")
     if args.images.count(STDIN) > 1:
         parser.error("- (stdin) can be given only once")
+    problem = check_format(args)
+    if problem:
+        parser.error(problem)
     return CliRun(args, options).run()
 
 
 class CliRun:
-    """One `desktop-ocr --cli` call: each image in turn, answers streamed to stdout."""
+    """One `desktop-ocr --cli` call: inputs in order, answers streamed to stdout or written with -o."""
 
     def __init__(
         self,
@@ -100,13 +106,13 @@ class CliRun:
         self.out = stdout
         self.err = stderr
         self.backend: Backend | None = None
-        self.cancel: CancelToken | None = None
         self.interrupted = False
         self.recorder: Recorder | None = None
         if getattr(args, "record", False):
             from .history import Recorder
 
             self.recorder = Recorder(args, stderr)
+        self.inputs: InputsRun | None = None
 
     def say(self, message: str) -> None:
         print(message, file=self.err, flush=True)
@@ -119,113 +125,35 @@ class CliRun:
                 self.recorder.close()
 
     def _run(self) -> int:
-        if self.args.jobs > 1:
-            return self._run_batch()
-        from ..engine import EngineError
+        from .pipeline import InputsRun
 
+        self.inputs = InputsRun(
+            self.args, self.options.budget, self.options.max_new_tokens, self._backend, self.out, self.err
+        )
+        self.inputs.recorder = self.recorder
         previous = signal.signal(signal.SIGINT, self._on_interrupt)
-        failures = 0
         try:
-            for index, name in enumerate(self.args.images):
-                if self.interrupted:
-                    break
-                try:
-                    self._recognize(index, name)
-                except EngineError as error:
-                    self.out.flush()
-                    self.say(f"desktop-ocr: {error}")
-                    failures += 1
-                    if self.backend is None and self._model_error(error):
-                        return EXIT_USAGE
+            failures = self.inputs.run(self.args.jobs)
         except KeyboardInterrupt:
             self.interrupted = True
+            failures = 0
         finally:
             signal.signal(signal.SIGINT, previous)
+        if self.inputs.fatal:
+            return EXIT_USAGE
         if self.interrupted:
             self.out.flush()
             self.say("desktop-ocr: interrupted")
             return EXIT_INTERRUPTED
         return EXIT_SOME_FAILED if failures else EXIT_OK
 
-    def _run_batch(self) -> int:
-        from ..engine import EngineError
-        from .batch import BatchRun
-
-        try:
-            backend = self._backend()
-        except EngineError as error:
-            self.say(f"desktop-ocr: {error}")
-            return EXIT_USAGE
-        batch = BatchRun(
-            backend,
-            list(self.args.images),
-            question(self.args),
-            self.args.jobs,
-            self.out,
-            self.err,
-            show_progress=True,
-            on_answer=None if self.recorder is None else self._record_batch(backend),
-        )
-        previous = signal.signal(signal.SIGINT, lambda _s, _f: batch.cancel())
-        try:
-            code = batch.run()
-        finally:
-            signal.signal(signal.SIGINT, previous)
-        if any(token.cancelled for token in batch.tokens):
-            self.say("desktop-ocr: interrupted")
-            return EXIT_INTERRUPTED
-        return EXIT_SOME_FAILED if code else EXIT_OK
-
-    def _record_batch(self, backend: Backend) -> Callable[[str, Image.Image, Answer], None]:
-        def record(name: str, image: Image.Image, answer: Answer) -> None:
-            assert self.recorder is not None
-            self.recorder.record(name, image, question(self.args), answer, backend)
-
-        return record
-
-    @staticmethod
-    def _model_error(error: Exception) -> bool:
-        from ..engine import ModelLoadError, ModelNotFoundError
-        from ..engine.server import ServerError
-
-        return isinstance(error, (ModelLoadError, ModelNotFoundError, ServerError))
-
     def _on_interrupt(self, _signum: int, _frame: FrameType | None) -> None:
         """First Ctrl+C stops the generation after the current step; a second one aborts."""
         if self.interrupted:
             raise KeyboardInterrupt
         self.interrupted = True
-        if self.cancel is not None:
-            self.cancel.cancel()
-
-    def _recognize(self, index: int, name: str) -> None:
-        from ..engine import CancelToken, Conversation, load_image
-
-        source = sys.stdin.buffer.read() if name == STDIN else name
-        image = load_image(source)
-        if len(self.args.images) > 1:
-            self.out.write(header(index, name))
-            self.out.flush()
-        backend = self._backend()
-        conversation = Conversation.start(image, question(self.args))
-        self.cancel = CancelToken()
-        ended_with_newline = [True]
-
-        def write(chunk: str) -> None:
-            self.out.write(chunk)
-            self.out.flush()
-            ended_with_newline[0] = chunk.endswith("\n")
-
-        answer = backend.generate(conversation, write, self.cancel)
-        if not ended_with_newline[0] and (len(self.args.images) > 1 or is_tty(self.out)):
-            self.out.write("\n")
-        self.out.flush()
-        if self.args.verbose:
-            self.say(f"{label_of(name)}: {answer.stats.summary()}")
-        if answer.stats.stop_reason.value == "repetition":
-            self.say(f"desktop-ocr: {label_of(name)}: stopped, the model was repeating itself")
-        if self.recorder is not None:
-            self.recorder.record(name, image, conversation.turns[0].question, answer, backend)
+        if self.inputs is not None:
+            self.inputs.cancel()
 
     def _backend(self) -> Backend:
         if self.backend is None:

@@ -161,3 +161,27 @@ def test_cli_with_an_unreachable_server(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "cannot connect" in result.stderr
+
+
+def test_cli_pdf_pages_go_to_the_server_in_parallel_in_order(server, tmp_path):
+    from desktop_ocr._dev.pdfs import make_pdf, text_page
+
+    pdf = make_pdf(tmp_path / "paper.pdf", [text_page(f"page {n}", seed=n) for n in range(1, 6)])
+    common = ["--server", server, "--max-new-tokens", "8", "--max-pixels", "50176", "--min-pixels", "3136"]
+    pages = tmp_path / "pages"
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "desktop_ocr", "--cli", *common, *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    parallel = cli(str(pdf), "--jobs", "3", "--save-pages", str(pages))
+    assert parallel.returncode == 0, parallel.stderr
+    headers = [line for line in parallel.stdout.splitlines() if line.startswith("==> ")]
+    assert headers == [f"==> {pdf} page {n} <==" for n in range(1, 6)]
+    assert "5/5 pages" in parallel.stderr
+    # The same answers as one page at a time.
+    assert cli(str(pdf)).stdout == parallel.stdout

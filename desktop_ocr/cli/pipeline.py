@@ -1,0 +1,329 @@
+"""Every --cli run: inputs → pages rendered one at a time → answers, in input order.
+
+Answers stream to stdout (one at a time) or come back from a pool (`--jobs` with a server);
+with `-o` they are collected into documents instead. A failed page or file is one line on
+stderr and the rest go on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from PIL import Image
+
+from ..documents import PageResult, open_document
+from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
+from ..engine.options import PixelBudget
+from ..engine.prompts import Mode, prompt_for
+from .batch import OrderedPool
+from .destinations import FileTarget, FolderTarget, is_folder_target
+from .inputs import Input, Named, expand, plan
+from .output import STDIN, ProgressBar, header, is_tty, label_of
+
+if TYPE_CHECKING:
+    from .history import Recorder
+
+
+@dataclass
+class Unit:
+    """One answer to produce: an image, or one page of a document."""
+
+    position: int  # index of its input
+    item: Input
+    page: int | None
+
+    @property
+    def label(self) -> str:
+        name = label_of(self.item.name)
+        return f"{name} page {self.page}" if self.page is not None else name
+
+
+def question_for(args: argparse.Namespace, item: Input) -> str:
+    """--prompt, else --mode, else Markdown for documents (pages have headings, tables, math)
+    and plain text for images (snips and screenshots are mostly a few lines)."""
+    if args.prompt:
+        return str(args.prompt)
+    if args.mode:
+        return prompt_for(args.mode)
+    return prompt_for(Mode.MARKDOWN.value if item.is_document else Mode.TEXT.value)
+
+
+class InputsRun:
+    """Runs the planned inputs through a backend; `run()` returns how many units failed."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        budget: PixelBudget,
+        max_new_tokens: int,
+        backend: Callable[[], Backend],
+        out: IO[str],
+        err: IO[str],
+    ) -> None:
+        self.args = args
+        self.budget = budget
+        self.max_new_tokens = max_new_tokens
+        self.backend = backend
+        self.out = out
+        self.err = err
+        self.failures = 0
+        self.cancelled = threading.Event()
+        self.current: CancelToken | None = None
+        self.pool: OrderedPool | None = None
+        self._lock = threading.Lock()
+        self._printed = 0
+        self.file_target: FileTarget | None = None
+        self.folder_target: FolderTarget | None = None
+        if args.output:
+            if is_folder_target(args.output):
+                self.folder_target = FolderTarget(Path(args.output), args.format or "md", args.overwrite)
+            else:
+                self.file_target = FileTarget.for_path(args.output, args.format)
+        self._bar: ProgressBar | None = None
+        self._headers = False
+        self.recorder: Recorder | None = None  # --record: each answered input goes to the history
+        self._stash: dict[int, Image.Image] = {}  # --record with --jobs: pictures awaiting answers
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def fail(self, message: str) -> None:
+        with self._lock:
+            self.failures += 1
+            self.out.flush()
+            lead = "\n" if self._bar is not None and 0 < self._bar.done < self._bar.total else ""
+            self.err.write(f"{lead}desktop-ocr: {message}\n")
+            self.err.flush()
+
+    def say(self, message: str) -> None:
+        with self._lock:
+            self.err.write(message + "\n")
+            self.err.flush()
+
+    def step(self) -> None:
+        if self._bar is not None:
+            with self._lock:
+                self._bar.step()
+
+    # -- planning ----------------------------------------------------------------------------
+
+    def plan(self) -> list[tuple[Named, Input, Path | None]]:
+        """Expand folders, open documents for their page counts, and drop outputs that exist."""
+        planned = []
+        skipped = 0
+        for named in expand(list(self.args.images), self.args.recursive):
+            target = self.folder_target.path_for(named) if self.folder_target else None
+            if target is not None and self.folder_target and self.folder_target.exists(target):
+                skipped += 1
+                continue
+            planned.append((named, plan(named.name, self.args.pages, self.args.password), target))
+        if skipped:
+            self.say(
+                f"desktop-ocr: skipped {skipped} input{'s' if skipped > 1 else ''} "
+                "whose output exists (--overwrite redoes them)"
+            )
+        return planned
+
+    # -- producing pages (main thread: pdfium is not thread-safe, and one page at a time) ----
+
+    def _image(self, unit: Unit, document: object) -> Image.Image:
+        if unit.page is None:
+            name = unit.item.name
+            return load_image(sys.stdin.buffer.read() if name == STDIN else name)
+        image = document.render(unit.page, self.budget, self.args.dpi)  # type: ignore[attr-defined]
+        if self.args.save_pages:
+            folder = Path(self.args.save_pages)
+            folder.mkdir(parents=True, exist_ok=True)
+            image.save(folder / f"{Path(unit.item.name).stem}-p{unit.page}.png")
+        return image
+
+    def _units(self, position: int, item: Input) -> Iterator[tuple[Unit, Image.Image | None]]:
+        """Each unit with its picture (None when it failed, already reported)."""
+        if not item.is_document:
+            unit = Unit(position, item, None)
+            try:
+                yield unit, self._image(unit, None)
+            except EngineError as error:
+                self.fail(str(error))
+                self.step()
+                yield unit, None
+            return
+        try:
+            document = open_document(item.name, self.args.password)
+        except EngineError as error:
+            self.fail(str(error))
+            for page in item.pages:
+                self.step()
+                yield Unit(position, item, page), None
+            return
+        with document:
+            for page in item.pages:
+                unit = Unit(position, item, page)
+                try:
+                    image = self._image(unit, document)
+                except (EngineError, OSError) as error:
+                    self.fail(f"{unit.label}: {error}" if isinstance(error, OSError) else str(error))
+                    self.step()
+                    yield unit, None
+                    continue
+                yield unit, image
+                del image  # the page's pixels go as soon as it is answered
+
+    # -- answering -----------------------------------------------------------------------------
+
+    def _show_headers(self, planned: list[tuple[Named, Input, Path | None]]) -> bool:
+        return len(planned) > 1 or any(item.is_document for _n, item, _t in planned)
+
+    def _to_stdout(self) -> bool:
+        return not self.args.output
+
+    def _header(self, unit: Unit) -> None:
+        if self._to_stdout() and self._headers:
+            self.out.write(header(self._printed, unit.label))
+            self.out.flush()
+        self._printed += 1
+
+    def _finish(
+        self, unit: Unit, answer: Answer, streamed: bool, image: Image.Image | None = None
+    ) -> PageResult:
+        if self.recorder is not None and image is not None:
+            self.recorder.add_page(image, question_for(self.args, unit.item), answer, self.backend())
+        if self._to_stdout():
+            if not streamed:
+                self._header(unit)
+                self.out.write(answer.text)
+            if not answer.text.endswith("\n") and (self._headers or is_tty(self.out)):
+                self.out.write("\n")
+            self.out.flush()
+        if self.args.verbose:
+            self.say(f"{unit.label}: {answer.stats.summary()}")
+        if answer.stats.stop_reason.value == "repetition":
+            self.say(f"desktop-ocr: {unit.label}: stopped, the model was repeating itself")
+        return PageResult(label_of(unit.item.name), unit.page, answer.text, answer.stats)
+
+    def _answer_streaming(self, unit: Unit, image: Image.Image) -> Answer:
+        try:
+            backend = self.backend()
+        except EngineError as error:
+            self.fatal = True  # no model or server: every other input would fail the same way
+            raise error
+        self._header(unit)
+        self.current = CancelToken()
+        if self.cancelled.is_set():
+            self.current.cancel()
+        write: Callable[[str], None] | None = None
+        if self._to_stdout():
+
+            def write(chunk: str) -> None:
+                self.out.write(chunk)
+                self.out.flush()
+
+        conversation = Conversation.start(image, question_for(self.args, unit.item))
+        return backend.generate(
+            conversation, write, self.current, budget=self.budget, max_new_tokens=self.max_new_tokens
+        )
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+        if self.current is not None:
+            self.current.cancel()
+        if self.pool is not None:
+            self.pool.cancel()
+
+    def run(self, jobs: int = 1) -> int:
+        """Answer everything; returns the number of failures (files or pages)."""
+        planned = self.plan()
+        self._headers = self._show_headers(planned)
+        total = sum(max(item.units, 1) for _n, item, _t in planned)
+        if self.args.output or jobs > 1:
+            unit_name = "pages" if any(item.is_document for _n, item, _t in planned) else "images"
+            self._bar = ProgressBar(self.err, total, unit_name) if total else None
+        collected: list[PageResult] = []
+        if jobs > 1:
+            try:
+                backend = self.backend()
+            except EngineError as error:
+                self.fatal = True
+                self.fail(str(error))
+                return self.failures
+            self.pool = OrderedPool(jobs, backend, self.step, self.budget, self.max_new_tokens)
+        for position, (_named, item, target) in enumerate(planned):
+            if self.cancelled.is_set():
+                break
+            if item.error:
+                self.fail(item.error)
+                self.step()
+                continue
+            results, complete = self._run_input(position, item)
+            if self.recorder is not None:
+                self.recorder.finish(item.name)
+            collected.extend(results)
+            if (
+                self.folder_target is not None
+                and target is not None
+                and results
+                and not self.cancelled.is_set()
+            ):
+                self.folder_target.write(target, results, complete)
+        if self.pool is not None:
+            self.pool.close()
+        if self.file_target is not None and collected and not self.cancelled.is_set():
+            self.file_target.write(collected)
+        return self.failures
+
+    def _stashed(
+        self, units: Iterator[tuple[Unit, Image.Image | None]]
+    ) -> Iterator[tuple[Unit, Image.Image | None]]:
+        """With --record, keep each picture until its answer comes back from the pool."""
+        for unit, image in units:
+            if self.recorder is not None and image is not None:
+                self._stash[id(unit)] = image
+            yield unit, image
+
+    def _run_input(self, position: int, item: Input) -> tuple[list[PageResult], bool]:
+        results: list[PageResult] = []
+        complete = True
+        if self.pool is None:
+            for unit, image in self._units(position, item):
+                if self.cancelled.is_set():
+                    return results, False
+                if image is None:
+                    complete = False
+                    continue
+                try:
+                    answer = self._answer_streaming(unit, image)
+                except EngineError as error:
+                    self.fail(str(error))
+                    self.step()
+                    complete = False
+                    if self.fatal:
+                        self.cancelled.set()
+                        return results, False
+                    continue
+                self.step()
+                if answer.stats.stop_reason.value == "cancelled":
+                    return results, False
+                results.append(self._finish(unit, answer, streamed=True, image=image))
+            return results, complete
+        # --jobs: pages are rendered here in order and answered by the pool, a few ahead.
+        for unit, outcome in self.pool.map(
+            self._stashed(self._units(position, item)), lambda unit: question_for(self.args, unit.item)
+        ):
+            image = self._stash.pop(id(unit), None)
+            if isinstance(outcome, Answer):
+                if outcome.stats.stop_reason.value == "cancelled":
+                    complete = False
+                    continue
+                results.append(self._finish(unit, outcome, streamed=False, image=image))
+            else:
+                complete = False
+                if outcome is not None:
+                    self.fail(str(outcome))
+        return results, complete
+
+    fatal = False

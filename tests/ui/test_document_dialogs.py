@@ -1,0 +1,49 @@
+"""The page-range and password dialogs, and Save as's choice of format."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialogButtonBox
+
+from desktop_ocr.documents import PageResult
+from desktop_ocr.ui import document_dialogs
+from desktop_ocr.ui.document_dialogs import PageRangeDialog, PasswordDialog, save_path_with_format
+
+
+def test_page_range_dialog_shows_the_count_and_checks_the_range(qtbot):
+    dialog = PageRangeDialog("paper.pdf", 12)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert "12 pages" in dialog.label.text()
+    assert dialog.field.text() == "1-12" and ok.isEnabled() and dialog.pages() == list(range(1, 13))
+    dialog.field.setText("1-3,7")
+    assert ok.isEnabled() and dialog.pages() == [1, 2, 3, 7] and "4 of 12" in dialog.error.text()
+    dialog.field.setText("3-20")
+    assert not ok.isEnabled() and "the document has 12 pages" in dialog.error.text()
+    dialog.field.setText("x")
+    assert not ok.isEnabled() and "not a page range" in dialog.error.text()
+
+
+def test_password_dialog_hides_the_text_and_says_when_it_was_wrong(qtbot):
+    dialog = PasswordDialog("locked.pdf", wrong=True)
+    qtbot.addWidget(dialog)
+    dialog.field.setText("pw")
+    assert dialog.password() == "pw" and "wrong" in dialog.label.text()
+    assert dialog.field.echoMode() == dialog.field.EchoMode.Password
+
+
+def test_save_as_takes_the_format_from_the_extension_or_the_filter(tmp_path, monkeypatch):
+    assert save_path_with_format(str(tmp_path / "a.html"), "Markdown (*.md)")[1] == "html"
+    path, fmt = save_path_with_format(str(tmp_path / "a"), document_dialogs.FILE_FILTERS["jsonl"])
+    assert (path.name, fmt) == ("a.jsonl", "jsonl")
+
+    chosen = str(tmp_path / "paper.md")
+    monkeypatch.setattr(
+        document_dialogs.QFileDialog,
+        "getSaveFileName",
+        lambda *args: (chosen, document_dialogs.FILE_FILTERS["md"]),
+    )
+    pages = [PageResult("p.pdf", 1, "one"), PageResult("p.pdf", 2, "two")]
+    assert document_dialogs.save_document_as(None, pages, "paper.md") == tmp_path / "paper.md"
+    assert (tmp_path / "paper.md").read_text() == "**Page 1**\n\none\n\n---\n\n**Page 2**\n\ntwo\n"
+    monkeypatch.setattr(document_dialogs.QFileDialog, "getSaveFileName", lambda *args: ("", ""))
+    assert document_dialogs.save_document_as(None, pages, "x.md") is None
