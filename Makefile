@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(PIP_ARGS) -e ".[test]"
+	$(BIN)/python -m pip install --quiet $(PIP_ARGS) -e ".[test,openvino]"
 	@touch $(STAMP)
 
 run: $(STAMP)
