@@ -26,7 +26,7 @@ def create_backend(
     say = status or (lambda _message: None)
     if server is not None or options.backend == "server":
         if server is None:
-            raise EngineError("--backend server needs --server-url")
+            raise EngineError("--backend server needs --server URL")
         from .server import ServerBackend
 
         return ServerBackend(server)

@@ -110,6 +110,10 @@ class OpenVINOBackend:
         config.do_sample = False
         config.max_new_tokens = max_new_tokens
         config.apply_chat_template = False
+        if cancel.cancelled:  # nothing to stop inside GenAI's prefill: do not start it
+            stats.stop_reason = StopReason.CANCELLED
+            stats.total_time = time.perf_counter() - started
+            return Answer("", stats)
         try:
             result = self.pipeline.generate(
                 prompt, images=[pixels], generation_config=config, streamer=streamer
@@ -174,6 +178,10 @@ class _Streamer:
                 self.reason: StopReason | None = None
 
             def write(self, token: Any) -> Any:
+                status = openvino_genai.StreamingStatus
+                if self.cancel.cancelled:  # the token that ends the prefill is dropped too
+                    self.reason = StopReason.CANCELLED
+                    return status.STOP
                 if self.stats.time_to_first_token is None:
                     self.stats.time_to_first_token = time.perf_counter() - self.started
                 self.token_ids.extend([token] if isinstance(token, int) else list(token))
@@ -181,14 +189,9 @@ class _Streamer:
                 # Hold back a trailing partial UTF-8 character until its bytes arrive.
                 if not text.endswith("\ufffd"):
                     self._send(text)
-                if self.cancel.cancelled:
-                    self.reason = StopReason.CANCELLED
-                elif is_runaway(self.token_ids):
+                if is_runaway(self.token_ids):
                     self.reason = StopReason.REPETITION
-                running = self.reason is None
-                return (
-                    openvino_genai.StreamingStatus.RUNNING if running else openvino_genai.StreamingStatus.STOP
-                )
+                return status.RUNNING if self.reason is None else status.STOP
 
             def end(self) -> None:
                 pass

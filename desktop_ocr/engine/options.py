@@ -19,6 +19,9 @@ BACKENDS: tuple[BackendName, ...] = ("auto", "transformers", "openvino", "server
 # Weight format of a converted (OpenVINO) model; transformers uses `dtype` instead.
 WeightFormat = Literal["fp16", "int8", "int4"]
 WEIGHT_FORMATS: tuple[WeightFormat, ...] = ("fp16", "int8", "int4")
+# int8: 3.5-4× transformers fp32 decode at equal TTFT on the 2B model (issue 9's table); to be
+# confirmed by bench/speed.py on the real-size model (fp16 is the identical-output choice).
+DEFAULT_WEIGHTS: WeightFormat = "int8"
 
 # One visual token covers a 28×28 px square (14 px patches, merged 2×2).
 PIXELS_PER_TOKEN = 28 * 28
@@ -78,7 +81,7 @@ class EngineOptions:
     # CUDA: a static KV cache with a torch.compile'd decode step (same greedy tokens, faster).
     compile_decode: bool = True
     backend: BackendName = "auto"
-    weights: WeightFormat = "int8"
+    weights: WeightFormat = DEFAULT_WEIGHTS
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:

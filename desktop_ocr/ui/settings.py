@@ -31,6 +31,9 @@ class Settings:
     server_url: str = ""  # an OpenAI-compatible endpoint; empty: the local model
     server_model: str = ""  # empty: the server's only model
     api_key: str = ""  # empty: $DESKTOP_OCR_API_KEY
+    backend: str = "auto"  # auto | transformers | openvino | server
+    weights: str = defaults.DEFAULT_WEIGHTS  # OpenVINO weight format: fp16 | int8 | int4
+    compile_decode: bool = True  # CUDA: static KV cache + compiled decode step
 
     def engine_options(self) -> defaults.EngineOptions:
         return defaults.EngineOptions(
@@ -39,6 +42,9 @@ class Settings:
             dtype=self.dtype,  # type: ignore[arg-type]
             budget=defaults.PixelBudget(self.min_pixels, self.max_pixels),
             max_new_tokens=self.max_new_tokens,
+            backend=self.backend,  # type: ignore[arg-type]
+            weights=self.weights,  # type: ignore[arg-type]
+            compile_decode=self.compile_decode,
         )
 
     def server_options(self) -> ServerOptions | None:
