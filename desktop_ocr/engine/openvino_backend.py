@@ -134,10 +134,6 @@ class OpenVINOBackend:
             conversation.answer(answer)
         return Answer(answer, stats)
 
-    def token_ids(self, text: str) -> list[int]:
-        """The ids of an answer as the tokenizer encodes it (tests, agreement checks)."""
-        return [int(i) for i in self.tokenizer.encode(text).input_ids.data[0]]
-
     def warm_up(self) -> None:
         """One small image through the whole path: the first inference compiles kernels (8-19 s
         on the 2B model), so do it off the GUI thread right after loading."""
