@@ -10,12 +10,12 @@ PIP_ARGS ?=
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench bundle bundle-smoke clean
+.PHONY: run test lint bench openvino-converter bundle bundle-smoke clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(PIP_ARGS) -e ".[test]"
+	$(BIN)/python -m pip install --quiet $(PIP_ARGS) -e ".[test,openvino]"
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -31,6 +31,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_overhead.py
+
+# The environment that converts models to OpenVINO (optimum-intel needs transformers 5.0.0).
+openvino-converter: $(STAMP)
+	$(BIN)/python -c "from desktop_ocr.engine.openvino_convert import setup_converter; setup_converter(print)"
 
 bundle: $(STAMP)
 	$(BIN)/python -m pip install --quiet "pyinstaller>=6.10"

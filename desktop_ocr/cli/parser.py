@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"larger images are downscaled to this area (default {defaults.DEFAULT_MAX_PIXELS:,})",
     )
     parser.add_argument("--verbose", action="store_true", help="print loading steps and stats to stderr")
+    _add_speed_flags(parser)
     remote = parser.add_argument_group("server (any OpenAI-compatible endpoint)")
     remote.add_argument(
         "--server", metavar="URL", help="e.g. http://127.0.0.1:8000/v1; no local model is loaded"
@@ -196,6 +197,30 @@ def _dpi(text: str) -> int:
 DOCUMENT_FLAGS = ("pages", "dpi", "password", "output", "save_pages", "recursive", "overwrite", "format")
 
 
+def _add_speed_flags(parser: argparse.ArgumentParser) -> None:
+    """The runtime flags: which backend runs the model, its weight format, compiled decode."""
+    speed = parser.add_argument_group("runtime (see README, Speed)")
+    speed.add_argument(
+        "--backend",
+        choices=defaults.BACKENDS,
+        default=None,
+        help="auto (default): OpenVINO on a CPU when installed and the model converts, else "
+        "transformers; server needs --server",
+    )
+    speed.add_argument(
+        "--weights",
+        choices=defaults.WEIGHT_FORMATS,
+        default=None,
+        help="OpenVINO weight format (default int8; fp16 answers as transformers fp32 does)",
+    )
+    speed.add_argument(
+        "--compile-decode",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="CUDA: static KV cache with a torch.compile'd decode step (default on)",
+    )
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text.replace("_", ""))
@@ -219,6 +244,9 @@ ENGINE_FLAGS = (
     "server",
     "server_model",
     "api_key",
+    "backend",
+    "weights",
+    "compile_decode",
 )
 
 
@@ -236,6 +264,9 @@ def engine_options(args: argparse.Namespace) -> defaults.EngineOptions:
             args.min_pixels or defaults.DEFAULT_MIN_PIXELS, args.max_pixels or defaults.DEFAULT_MAX_PIXELS
         ),
         max_new_tokens=args.max_new_tokens or defaults.DEFAULT_MAX_NEW_TOKENS,
+        backend=args.backend or "auto",
+        weights=args.weights or defaults.DEFAULT_WEIGHTS,
+        compile_decode=True if args.compile_decode is None else args.compile_decode,
     )
 
 

@@ -39,6 +39,11 @@ class Backend(Protocol):
         """Model, device and dtype, for a status line."""
         ...
 
+    def warm_up(self) -> None:
+        """Run a small image through the whole path once (seconds; call off the GUI thread
+        right after loading), so that the first real snip is not slowed by one-time set-up."""
+        ...
+
     def generate(
         self,
         conversation: Conversation,

@@ -13,6 +13,15 @@ Device = Literal["auto", "cpu", "cuda", "mps"]
 DType = Literal["auto", "bfloat16", "float16", "float32"]
 DEVICES: tuple[Device, ...] = ("auto", "cpu", "cuda", "mps")
 DTYPES: tuple[DType, ...] = ("auto", "bfloat16", "float16", "float32")
+# Which runtime answers: see engine/backends.py for what "auto" picks.
+BackendName = Literal["auto", "transformers", "openvino", "server"]
+BACKENDS: tuple[BackendName, ...] = ("auto", "transformers", "openvino", "server")
+# Weight format of a converted (OpenVINO) model; transformers uses `dtype` instead.
+WeightFormat = Literal["fp16", "int8", "int4"]
+WEIGHT_FORMATS: tuple[WeightFormat, ...] = ("fp16", "int8", "int4")
+# int8: 3.5-4× transformers fp32 decode at equal TTFT on the 2B model (issue 9's table); to be
+# confirmed by bench/speed.py on the real-size model (fp16 is the identical-output choice).
+DEFAULT_WEIGHTS: WeightFormat = "int8"
 
 # One visual token covers a 28×28 px square (14 px patches, merged 2×2).
 PIXELS_PER_TOKEN = 28 * 28
@@ -69,11 +78,19 @@ class EngineOptions:
     dtype: DType = "auto"
     budget: PixelBudget = field(default_factory=PixelBudget)
     max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS
+    # CUDA: a static KV cache with a torch.compile'd decode step (same greedy tokens, faster).
+    compile_decode: bool = True
+    backend: BackendName = "auto"
+    weights: WeightFormat = DEFAULT_WEIGHTS
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}")
         if self.dtype not in DTYPES:
             raise ValueError(f"dtype must be one of {', '.join(DTYPES)}")
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}")
+        if self.weights not in WEIGHT_FORMATS:
+            raise ValueError(f"weights must be one of {', '.join(WEIGHT_FORMATS)}")
         if self.max_new_tokens < 1:
             raise ValueError("max_new_tokens must be at least 1")

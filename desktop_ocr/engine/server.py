@@ -92,6 +92,9 @@ class ServerBackend:
         )
         self.model = options.model or self._only_model()
 
+    def warm_up(self) -> None:
+        """Nothing to do: the server keeps its model loaded and warm."""
+
     def describe(self) -> str:
         return f"{self.model} · {self.options.url}"
 

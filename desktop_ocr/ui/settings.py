@@ -43,6 +43,9 @@ class Settings:
     keep_days: int = 0  # 0: forever
     keep_records: int = 0  # 0: no limit
     history_location: str = ""  # empty: the platform's user data folder ($DESKTOP_OCR_DATA_DIR)
+    backend: str = "auto"  # auto | transformers | openvino | server
+    weights: str = defaults.DEFAULT_WEIGHTS  # OpenVINO weight format: fp16 | int8 | int4
+    compile_decode: bool = True  # CUDA: static KV cache + compiled decode step
 
     def preset_list(self) -> list[prompt_presets.Preset]:
         """The saved prompt presets (load_settings already replaced unreadable ones)."""
@@ -58,6 +61,9 @@ class Settings:
             dtype=self.dtype,  # type: ignore[arg-type]
             budget=defaults.PixelBudget(self.min_pixels, self.max_pixels),
             max_new_tokens=self.max_new_tokens,
+            backend=self.backend,  # type: ignore[arg-type]
+            weights=self.weights,  # type: ignore[arg-type]
+            compile_decode=self.compile_decode,
         )
 
     def server_options(self) -> ServerOptions | None:
