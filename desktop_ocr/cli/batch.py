@@ -7,7 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
 
 from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
-from .output import ProgressBar, header
+from .output import ProgressBar, header, json_line
 
 
 class BatchRun:
@@ -22,6 +22,7 @@ class BatchRun:
         out: IO[str],
         err: IO[str],
         show_progress: bool,
+        as_json: bool = False,
     ) -> None:
         self.backend = backend
         self.images = images
@@ -30,6 +31,7 @@ class BatchRun:
         self.out = out
         self.err = err
         self.show_progress = show_progress
+        self.as_json = as_json
         self.tokens = [CancelToken() for _ in images]
         self._lock = threading.Lock()
         self._bar = ProgressBar(err, len(images)) if show_progress else None
@@ -68,8 +70,11 @@ class BatchRun:
                         )
                         self.err.flush()
                     continue
-                self.out.write(header(index, name) + answer.text)
-                if not answer.text.endswith("\n"):
-                    self.out.write("\n")
+                if self.as_json:
+                    self.out.write(json_line(name, answer))
+                else:
+                    self.out.write(header(index, name) + answer.text)
+                    if not answer.text.endswith("\n"):
+                        self.out.write("\n")
                 self.out.flush()
         return 1 if failures else 0

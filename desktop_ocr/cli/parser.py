@@ -10,6 +10,7 @@ from ..engine.prompts import Mode
 from ..engine.server import API_KEY_ENV
 
 CAPTURE_HANDLERS = ("qt", "mss", "portal", "grim", "spectacle")
+OUTPUT_FORMATS = ("text", "json")
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
@@ -61,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"larger images are downscaled to this area (default {defaults.DEFAULT_MAX_PIXELS:,})",
     )
     parser.add_argument("--verbose", action="store_true", help="print loading steps and stats to stderr")
+    # --- stdout format (issue 13: token probabilities) ----------------------------------------
+    parser.add_argument(
+        "--format",
+        choices=OUTPUT_FORMATS,
+        default="text",
+        help="text: the answers as they stream (default); json: one JSON object per image and line, "
+        "with every token's probability",
+    )
+    # --- end of stdout format -------------------------------------------------------------------
     remote = parser.add_argument_group("server (any OpenAI-compatible endpoint)")
     remote.add_argument(
         "--server", metavar="URL", help="e.g. http://127.0.0.1:8000/v1; no local model is loaded"

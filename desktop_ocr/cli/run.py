@@ -11,7 +11,7 @@ from types import FrameType
 from typing import IO, TYPE_CHECKING
 
 from ..engine import options as defaults
-from .output import STDIN, DownloadBar, header, is_tty, label_of
+from .output import STDIN, DownloadBar, header, is_tty, json_line, label_of
 from .parser import (
     CAPTURE_HANDLERS,
     EXIT_INTERRUPTED,
@@ -124,6 +124,7 @@ class CliRun:
             self.out,
             self.err,
             show_progress=True,
+            as_json=self.args.format == "json",
         )
         previous = signal.signal(signal.SIGINT, lambda _s, _f: batch.cancel())
         try:
@@ -155,7 +156,8 @@ class CliRun:
 
         source = sys.stdin.buffer.read() if name == STDIN else name
         image = load_image(source)
-        if len(self.args.images) > 1:
+        as_json = self.args.format == "json"
+        if len(self.args.images) > 1 and not as_json:
             self.out.write(header(index, name))
             self.out.flush()
         backend = self._backend()
@@ -168,8 +170,10 @@ class CliRun:
             self.out.flush()
             ended_with_newline[0] = chunk.endswith("\n")
 
-        answer = backend.generate(conversation, write, self.cancel)
-        if not ended_with_newline[0] and (len(self.args.images) > 1 or is_tty(self.out)):
+        answer = backend.generate(conversation, None if as_json else write, self.cancel)
+        if as_json:
+            self.out.write(json_line(name, answer))
+        elif not ended_with_newline[0] and (len(self.args.images) > 1 or is_tty(self.out)):
             self.out.write("\n")
         self.out.flush()
         if self.args.verbose:
