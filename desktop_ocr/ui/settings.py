@@ -12,6 +12,7 @@ from ..engine import options as defaults
 from ..engine.prompts import Mode
 from ..engine.server import ServerOptions
 from ..render.export import Delimiters
+from ..render.marks import DEFAULT_UNCERTAIN_BELOW
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Settings:
     server_url: str = ""  # an OpenAI-compatible endpoint; empty: the local model
     server_model: str = ""  # empty: the server's only model
     api_key: str = ""  # empty: $DESKTOP_OCR_API_KEY
+    uncertain_below: float = DEFAULT_UNCERTAIN_BELOW  # tokens with p under this are marked; 0: off
 
     def engine_options(self) -> defaults.EngineOptions:
         return defaults.EngineOptions(
@@ -88,6 +90,8 @@ def load_settings(store: QSettings) -> Settings:
         return base
     if settings.mode not in {m.value for m in Mode}:
         settings = replace(settings, mode=base.mode)
+    if not 0.0 <= settings.uncertain_below <= 1.0:
+        settings = replace(settings, uncertain_below=base.uncertain_below)
     if settings.delimiters not in {d.value for d in Delimiters}:
         settings = replace(settings, delimiters=base.delimiters)
     return settings

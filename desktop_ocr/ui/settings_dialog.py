@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -90,6 +91,16 @@ class SettingsDialog(QDialog):
         row.addWidget(self.connection_result, 1)
         form.addRow("", row)
 
+        # --- Uncertain tokens (issue 13) ----------------------------------------------------------
+        self.uncertain_below = QDoubleSpinBox()
+        self.uncertain_below.setRange(0.0, 1.0)
+        self.uncertain_below.setSingleStep(0.05)
+        self.uncertain_below.setDecimals(2)
+        self.uncertain_below.setValue(settings.uncertain_below)
+        self.uncertain_below.setSpecialValueText("off")
+        form.addRow("Mark tokens less likely than", self.uncertain_below)
+        # --- end of uncertain tokens ----------------------------------------------------------------
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -139,6 +150,7 @@ class SettingsDialog(QDialog):
             server_url=self.server_url.text().strip(),
             server_model=self.server_model.text().strip(),
             api_key=self.api_key.text().strip(),
+            uncertain_below=round(self.uncertain_below.value(), 2),
         )
 
 

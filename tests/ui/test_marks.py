@@ -116,3 +116,25 @@ def test_editor_marks_the_same_spans_outside_its_text(qtbot):
     assert editor.toPlainText() == TEXT  # marks are not in the text, so not in a copy
     select_in_editor(editor, spans[1])
     assert editor.textCursor().selectedText() == "東京"
+
+
+def test_uncertain_below_round_trips_through_qsettings_and_the_dialog(qtbot, tmp_path):
+    from dataclasses import replace
+
+    from PySide6.QtCore import QSettings
+
+    from desktop_ocr.render.marks import DEFAULT_UNCERTAIN_BELOW
+    from desktop_ocr.ui.settings import Settings, load_settings, save_settings
+    from desktop_ocr.ui.settings_dialog import SettingsDialog
+
+    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    assert load_settings(store).uncertain_below == DEFAULT_UNCERTAIN_BELOW
+    save_settings(store, replace(Settings(), uncertain_below=0.3))
+    assert load_settings(store).uncertain_below == 0.3
+    store.setValue("uncertain_below", "7")  # out of range: back to the default
+    assert load_settings(store).uncertain_below == DEFAULT_UNCERTAIN_BELOW
+    dialog = SettingsDialog(replace(Settings(), uncertain_below=0.25))
+    qtbot.addWidget(dialog)
+    assert dialog.uncertain_below.value() == 0.25
+    dialog.uncertain_below.setValue(0.4)
+    assert dialog.result_settings().uncertain_below == 0.4
