@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -129,3 +131,34 @@ class ProbabilityRecorder:
             )[: self.k]
             result.append(TokenInfo(token_id, text, row[0], alternatives))
         return result
+
+
+class LogprobCollector:
+    """Token data from an OpenAI-style stream's `choices[].logprobs.content` entries.
+
+    A server gives no ids: `id` is -1. Texts come from each entry's `bytes` (through an
+    incremental UTF-8 decoder, so a token ending inside a character carries "" and the one
+    completing it the character) or else its `token` string. If they do not join to the
+    answer (special tokens the server leaves in, say), there are no tokens: no marks beats
+    misplaced marks.
+    """
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._tokens: list[TokenInfo] = []
+
+    def feed(self, logprobs: Any) -> None:
+        for entry in getattr(logprobs, "content", None) or []:
+            raw = getattr(entry, "bytes", None)
+            text = self._decoder.decode(bytes(raw)) if raw is not None else str(entry.token)
+            alternatives = tuple(
+                Alternative(-1, str(top.token), math.exp(top.logprob))
+                for top in getattr(entry, "top_logprobs", None) or []
+                if top.token != entry.token
+            )[:ALTERNATIVES]
+            self._tokens.append(TokenInfo(-1, text, math.exp(entry.logprob), alternatives))
+
+    def tokens(self, answer: str) -> tuple[TokenInfo, ...]:
+        if "".join(token.text for token in self._tokens) != answer:
+            return ()
+        return tuple(self._tokens)
