@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from collections import deque
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -91,20 +92,21 @@ class ProbabilityRecorder:
 
     def __init__(self, k: int = ALTERNATIVES) -> None:
         self.k = k
-        self._last: torch.Tensor | None = None
+        # Logits of the steps not yet handed to on_token: one on CPU/CUDA; on MPS generate
+        # streams one step behind (DeferredStopCheck), so two, the extra one never claimed.
+        self._pending: deque[torch.Tensor] = deque(maxlen=4)
         self._steps: list[torch.Tensor] = []  # per step: [p_chosen, top p..., top ids...]
         self.ids: list[int] = []
 
     def hook(self, _module: Any, _args: Any, output: torch.Tensor) -> None:
-        self._last = output[:, -1, :]
+        self._pending.append(output[:, -1, :])
 
     def on_token(self, token_id: int) -> None:
         import torch
 
-        logits = self._last
-        if logits is None:
+        if not self._pending:
             return
-        self._last = None
+        logits = self._pending.popleft()
         row = logits[0].float()
         logz = torch.logsumexp(row, dim=-1)
         top = torch.topk(row, self.k + 1)
