@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import codecs
-from collections import deque
 import math
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
