@@ -32,3 +32,25 @@ def reference_generate(
     trimmed = [out[len(inp) :] for inp, out in zip(inputs.input_ids, generated_ids, strict=True)]
     answer = processor.batch_decode(trimmed, skip_special_tokens=True, clean_up_tokenization_spaces=False)
     return answer[0], trimmed[0].tolist()
+
+
+def reference_probabilities(
+    path: Path, messages: list[dict[str, Any]], max_new_tokens: int
+) -> tuple[list[int], torch.Tensor]:
+    """New token ids and the softmax of the raw logits at each step, via the card's flow."""
+    model, processor = _load(str(path))
+    text = processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    image_inputs, video_inputs = process_vision_info(messages)
+    inputs = processor(
+        text=[text], images=image_inputs, videos=video_inputs, padding=True, return_tensors="pt"
+    )
+    output = model.generate(
+        **inputs,
+        max_new_tokens=max_new_tokens,
+        do_sample=False,
+        output_logits=True,
+        return_dict_in_generate=True,
+    )
+    ids = output.sequences[0, inputs.input_ids.shape[1] :].tolist()
+    probabilities = torch.softmax(torch.stack(output.logits)[:, 0, :].float(), dim=-1)
+    return ids, probabilities

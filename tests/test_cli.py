@@ -194,3 +194,42 @@ def test_ctrl_c_stops_the_generation_cleanly(backend, images):
     assert err.getvalue().strip() == "desktop-ocr: interrupted"
     assert len(out.getvalue()) < len(full.getvalue())
     assert full.getvalue().startswith(out.getvalue())
+
+
+def test_json_format_prints_one_object_per_image_with_every_token(backend, tiny_model, images):
+    import json
+
+    result = run_cli(
+        *map(str, images), "--model", str(tiny_model), "--dtype", "float32", "--max-new-tokens", MAX_NEW,
+        "--format", "json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.decode().splitlines()
+    assert len(lines) == len(images)
+    for line, path in zip(lines, images, strict=True):
+        record = json.loads(line)
+        from desktop_ocr.engine import load_image
+
+        answer = backend.generate(
+            Conversation.start(load_image(path), prompt_for("text")), max_new_tokens=int(MAX_NEW)
+        )
+        assert record["file"] == str(path)
+        assert record["text"] == answer.text
+        assert "".join(token["text"] for token in record["tokens"]) == record["text"]
+        assert [token["id"] for token in record["tokens"]] == [token.id for token in answer.tokens]
+        assert [token["p"] for token in record["tokens"]] == pytest.approx(
+            [token.p for token in answer.tokens], abs=1e-5
+        )
+        assert all(0 < token["p"] <= 1 for token in record["tokens"])
+        # One entry per generated token, the end token excluded.
+        ended = record["stats"]["stop_reason"] == "end"
+        assert len(record["tokens"]) == record["stats"]["new_tokens"] - (1 if ended else 0)
+        assert set(record["stats"]) >= {"new_tokens", "visual_tokens", "stop_reason", "total_time"}
+
+
+def test_text_format_is_the_default_and_unchanged(tiny_model, images):
+    common = [str(images[0]), "--model", str(tiny_model), "--dtype", "float32", "--max-new-tokens", MAX_NEW]
+    default = run_cli(*common)
+    explicit = run_cli(*common, "--format", "text")
+    assert default.returncode == explicit.returncode == 0
+    assert default.stdout == explicit.stdout and not default.stdout.startswith(b"{")

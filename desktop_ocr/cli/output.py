@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import IO
+import json
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..engine import Answer
 
 STDIN = "-"
 
@@ -14,6 +18,30 @@ def label_of(name: str) -> str:
 def header(index: int, name: str) -> str:
     """The line above each answer when several images run, as `head` prints it."""
     return ("\n" if index else "") + f"==> {label_of(name)} <==\n"
+
+
+def json_line(name: str, answer: Answer, page: int | None = None) -> str:
+    """`--format json`: the answer, each generated token (end token excluded) and the stats."""
+    stats = answer.stats
+    record: dict[str, object] = {"file": name}  # as given; "-" is standard input
+    if page is not None:
+        record["page"] = page
+    record |= {
+        "text": answer.text,
+        "tokens": [token.to_json() for token in answer.tokens],
+        "stats": {
+            "original_size": list(stats.original_size),
+            "resized_size": list(stats.resized_size),
+            "visual_tokens": stats.visual_tokens,
+            "prompt_tokens": stats.prompt_tokens,
+            "new_tokens": stats.new_tokens,
+            "time_to_first_token": stats.time_to_first_token,
+            "tokens_per_second": stats.tokens_per_second,
+            "total_time": stats.total_time,
+            "stop_reason": stats.stop_reason.value,
+        },
+    }
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 def is_tty(stream: IO[str]) -> bool:

@@ -10,6 +10,7 @@ from ..engine.prompts import Mode
 from ..engine.server import API_KEY_ENV
 
 CAPTURE_HANDLERS = ("qt", "mss", "portal", "grim", "spectacle")
+OUTPUT_FORMATS = ("text", "json")
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
@@ -147,20 +148,21 @@ def _add_document_flags(parser: argparse.ArgumentParser) -> None:
     docs.add_argument(
         "--overwrite", action="store_true", help="with -o DIR/: redo inputs whose output exists"
     )
-    # --- MERGE POINT: --format ------------------------------------------------------------
-    # Documents use md|txt|html|jsonl (what -o writes). The single-image stdout path adds
-    # text|json; the merged option takes both sets, and check_format() tells them apart.
+    # One --format: text|json say how answers go to stdout, md|txt|html|jsonl what -o writes.
     docs.add_argument(
         "--format",
-        choices=FORMATS,
+        choices=(*OUTPUT_FORMATS, *FORMATS),
         default=None,
-        help="with -o: the format to write (default: .md in a folder, else the file's extension)",
+        help="stdout: text (default, as the answers stream) or json (one object per image or page "
+        "and line, with every token's probability); with -o: md, txt, html or jsonl (default: .md "
+        "in a folder, else the file's extension)",
     )
-    # --- end of --format ---------------------------------------------------------------------
 
 
 def check_format(args: argparse.Namespace) -> str | None:
     """What is wrong with --format for these flags (None when nothing)."""
+    if args.format in OUTPUT_FORMATS:
+        return "--format text|json is for stdout: leave out -o" if args.output else None
     if args.format is not None and not args.output:
         return "--format md|txt|html|jsonl is what -o writes; give -o FILE or -o DIR/"
     if args.output and args.format is None:

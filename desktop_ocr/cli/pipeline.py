@@ -24,7 +24,7 @@ from ..engine.prompts import Mode, prompt_for
 from .batch import OrderedPool
 from .destinations import FileTarget, FolderTarget, is_folder_target
 from .inputs import Input, Named, expand, plan
-from .output import STDIN, ProgressBar, header, is_tty, label_of
+from .output import STDIN, ProgressBar, header, is_tty, json_line, label_of
 
 if TYPE_CHECKING:
     from .history import Recorder
@@ -87,6 +87,7 @@ class InputsRun:
                 self.file_target = FileTarget.for_path(args.output, args.format)
         self._bar: ProgressBar | None = None
         self._headers = False
+        self.as_json = args.format == "json"  # one JSON line per answer instead of streamed text
         self.recorder: Recorder | None = None  # --record: each answered input goes to the history
         self._stash: dict[int, Image.Image] = {}  # --record with --jobs: pictures awaiting answers
 
@@ -183,7 +184,7 @@ class InputsRun:
         return not self.args.output
 
     def _header(self, unit: Unit) -> None:
-        if self._to_stdout() and self._headers:
+        if self._to_stdout() and self._headers and not self.as_json:
             self.out.write(header(self._printed, unit.label))
             self.out.flush()
         self._printed += 1
@@ -193,7 +194,10 @@ class InputsRun:
     ) -> PageResult:
         if self.recorder is not None and image is not None:
             self.recorder.add_page(image, question_for(self.args, unit.item), answer, self.backend())
-        if self._to_stdout():
+        if self._to_stdout() and self.as_json:
+            self.out.write(json_line(unit.item.name, answer, unit.page))
+            self.out.flush()
+        elif self._to_stdout():
             if not streamed:
                 self._header(unit)
                 self.out.write(answer.text)
@@ -217,7 +221,7 @@ class InputsRun:
         if self.cancelled.is_set():
             self.current.cancel()
         write: Callable[[str], None] | None = None
-        if self._to_stdout():
+        if self._to_stdout() and not self.as_json:
 
             def write(chunk: str) -> None:
                 self.out.write(chunk)

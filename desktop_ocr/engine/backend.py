@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
+from .confidence import TokenInfo
 from .conversation import Conversation
 from .options import PixelBudget
 from .stats import GenerationStats
@@ -32,6 +33,9 @@ class CancelToken:
 class Answer:
     text: str
     stats: GenerationStats
+    # One per generated token (the end token excluded), texts joining to `text`; empty when
+    # the backend gives no probabilities (a server without logprobs, recording turned off).
+    tokens: tuple[TokenInfo, ...] = field(default=())
 
 
 class Backend(Protocol):

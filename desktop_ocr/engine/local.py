@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .backend import Answer, CancelToken, ChunkCallback
+from .confidence import ProbabilityRecorder, TokenInfo, token_texts
 from .conversation import Conversation
 from .devices import dtype_name, resolve_device, resolve_dtype
 from .download import DownloadProgress, locate_model
@@ -52,6 +53,12 @@ class _Cancelled(Exception):
 
 # The cancel token of the generation running on the current thread, read by the hooks.
 _active = threading.local()
+
+
+def _record_logits(module: Any, args: Any, output: Any) -> None:
+    recorder: ProbabilityRecorder | None = getattr(_active, "recorder", None)
+    if recorder is not None:
+        recorder.hook(module, args, output)
 
 
 def _raise_if_cancelled(_module: Any, _args: Any) -> None:
@@ -106,6 +113,9 @@ class LocalBackend:
         self.processor.image_processor.size = dict(PROCESSOR_SIZE)
         self.tokenizer = self.processor.tokenizer
         self._install_cancel_hooks()
+        # Token probabilities (issue 13): off only for the overhead benchmark's baseline.
+        self.record_tokens = True
+        self.model.lm_head.register_forward_hook(_record_logits)
 
     def describe(self) -> str:
         return f"{self.options.model} · {self.device} · {dtype_name(self.dtype)}"
@@ -149,9 +159,11 @@ class LocalBackend:
             visual_tokens=grid[0] * grid[1] * grid[2] // 4,
             prompt_tokens=prompt_tokens,
         )
-        streamer = _ChunkStreamer(self.tokenizer, on_chunk, started, stats)
+        recorder = ProbabilityRecorder() if self.record_tokens else None
+        streamer = _ChunkStreamer(self.tokenizer, on_chunk, started, stats, recorder)
         guard = _StopGuard(cancel, prompt_tokens)
         _active.token = cancel
+        _active.recorder = recorder
         try:
             with torch.inference_mode():
                 output = self.model.generate(
@@ -175,6 +187,7 @@ class LocalBackend:
             raise GenerationError(f"generation failed: {one_line(error)}") from error
         finally:
             _active.token = None
+            _active.recorder = None
         answer = self.tokenizer.decode(new_ids, **DECODE_ARGS)
         stats.new_tokens = len(streamer.token_ids)
         stats.total_time = time.perf_counter() - started
@@ -183,7 +196,22 @@ class LocalBackend:
         )
         if stats.stop_reason is not StopReason.CANCELLED:
             conversation.answer(answer)
-        return Answer(answer, stats)
+        tokens = self._token_infos(recorder, answer) if recorder is not None else ()
+        return Answer(answer, stats, tokens)
+
+    def _token_infos(self, recorder: ProbabilityRecorder, answer: str) -> tuple[TokenInfo, ...]:
+        """The recorded steps with their texts; a final end token is left out."""
+        ids = recorder.ids
+        end_ids = self.model.generation_config.eos_token_id
+        end_ids = set(end_ids if isinstance(end_ids, list) else [end_ids])
+        if ids and ids[-1] in end_ids:
+            ids = ids[:-1]
+
+        def decode(part: Any) -> str:
+            return str(self.tokenizer.decode(list(part), **DECODE_ARGS))
+
+        texts = token_texts(decode, ids, answer)
+        return tuple(recorder.tokens(texts, lambda token_id: decode([token_id])))
 
     def _greedy(self, max_new_tokens: int) -> dict[str, Any]:
         """Greedy decoding over the shipped generation_config.
@@ -261,6 +289,7 @@ class _ChunkStreamer:
         on_chunk: ChunkCallback | None,
         started: float,
         stats: GenerationStats,
+        recorder: ProbabilityRecorder | None = None,
     ) -> None:
         from transformers import TextStreamer
 
@@ -279,12 +308,17 @@ class _ChunkStreamer:
         self._streamer = _Streamer(tokenizer, skip_prompt=True, **DECODE_ARGS)
         self.started = started
         self.stats = stats
+        self.recorder = recorder
         self.token_ids: list[int] = []
 
     def _on_token(self, value: Any) -> None:
         if self.stats.time_to_first_token is None:
             self.stats.time_to_first_token = time.perf_counter() - self.started
-        self.token_ids.extend(value.reshape(-1).tolist())
+        new = value.reshape(-1).tolist()
+        self.token_ids.extend(new)
+        if self.recorder is not None:
+            for token_id in new:  # one per step (batch of one)
+                self.recorder.on_token(token_id)
 
     def put(self, value: Any) -> None:
         self._streamer.put(value)

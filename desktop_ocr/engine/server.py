@@ -12,10 +12,11 @@ import io
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .backend import Answer, CancelToken, ChunkCallback
+from .confidence import ALTERNATIVES, LogprobCollector
 from .conversation import Conversation
 from .errors import EngineError, GenerationError, ModelNotFoundError, one_line
 from .images import prepare_image
@@ -136,6 +137,7 @@ class ServerBackend:
             visual_tokens=prepared.visual_tokens,
         )
         pieces: list[str] = []
+        collector = LogprobCollector()
         filter_ = SpecialTokenFilter()
         chunks = 0
         finish_reason: str | None = None
@@ -151,6 +153,10 @@ class ServerBackend:
                 stream=True,
                 temperature=0,
                 max_tokens=max_new_tokens or self.options.max_new_tokens,
+                # Token probabilities for the marks (vLLM, llama.cpp give them; a server that
+                # ignores the fields just gives none).
+                logprobs=True,
+                top_logprobs=ALTERNATIVES,
             )
             watcher = threading.Thread(target=self._close_on_cancel, args=(cancel, done, stream), daemon=True)
             watcher.start()
@@ -161,6 +167,7 @@ class ServerBackend:
                     usage_tokens = chunk.usage.completion_tokens
                     stats.prompt_tokens = chunk.usage.prompt_tokens or stats.prompt_tokens
                 for choice in chunk.choices or []:
+                    collector.feed(getattr(choice, "logprobs", None))
                     text = choice.delta.content if choice.delta is not None else None
                     if text:
                         if stats.time_to_first_token is None:
@@ -184,7 +191,8 @@ class ServerBackend:
             reason = StopReason.MAX_TOKENS
         else:
             reason = StopReason.END
-        return self._finish(conversation, "".join(pieces), stats, started, reason)
+        answer = self._finish(conversation, "".join(pieces), stats, started, reason)
+        return replace(answer, tokens=collector.tokens(answer.text))
 
     @staticmethod
     def _emit(text: str, pieces: list[str], on_chunk: ChunkCallback | None) -> None:

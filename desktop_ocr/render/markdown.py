@@ -18,6 +18,7 @@ from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from .delimiters import close_open_math, has_math_delimiters, normalise_delimiters
+from .marks import CLOSE, OPEN, SENTINELS, Span, sentinels_to_html, strip_sentinels, with_sentinels
 from .math import MathError, MathRenderer
 
 FORMULA_SCHEME = "formula"
@@ -28,6 +29,7 @@ SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 class Formula:
     tex: str
     display: bool
+    marks: tuple[int, ...] = ()  # indices of the uncertain spans that reach into it
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Document:
     html: str
     formulas: list[Formula] = field(default_factory=list)
     broken: list[Formula] = field(default_factory=list)
+    marks: list[Span] = field(default_factory=list)
 
     def formula_at(self, url: str) -> Formula | None:
         prefix = f"{FORMULA_SCHEME}:"
@@ -93,8 +96,32 @@ def _parser() -> MarkdownIt:
 
 
 def _formula(env: dict[str, Any], tex: str, display: bool) -> str:
+    clean, marks = strip_sentinels(tex)
+    before, after = _unmatched(tex)
+    return before + _formula_html(env, Formula(clean.strip(), display, tuple(marks))) + after
+
+
+def _unmatched(tex: str) -> tuple[str, str]:
+    """Sentinels of spans that cross the formula's edge, re-emitted outside it."""
+    stack: list[str] = []
+    closes = 0
+    for match in SENTINELS.finditer(tex):
+        char = match.group()
+        if char == OPEN:
+            stack.append("")
+        elif char == CLOSE:
+            if stack:
+                stack.pop()
+            else:
+                closes += 1
+        elif stack and not stack[-1]:
+            stack[-1] = OPEN + char
+    return CLOSE * closes, "".join(stack)
+
+
+def _formula_html(env: dict[str, Any], formula: Formula) -> str:
     renderer: MathRenderer = env["math"]
-    formula = Formula(tex.strip(), display)
+    display = formula.display
     try:
         renderer.check(formula.tex, display)
     except MathError as error:
@@ -105,9 +132,16 @@ def _formula(env: dict[str, Any], tex: str, display: bool) -> str:
         return f'<p align="center">{marked}</p>\n' if display else marked
     env["formulas"].append(formula)
     index = len(env["formulas"]) - 1
+    # A formula holding an uncertain token is drawn in the mark colour (the pane does it) and
+    # titled with the least sure token's tooltip.
+    spans: Sequence[Span] = env.get("marks", ())
+    touching = [spans[i] for i in formula.marks if i < len(spans)]
+    title = (
+        f' title="{html.escape(min(touching, key=lambda s: s.p).tooltip(), quote=True)}"' if touching else ""
+    )
     if display:
-        return f'<p align="center"><img src="{FORMULA_SCHEME}:{index}"></p>\n'
-    return f'<img src="{FORMULA_SCHEME}:{index}" style="vertical-align: middle;">'
+        return f'<p align="center"><img src="{FORMULA_SCHEME}:{index}"{title}></p>\n'
+    return f'<img src="{FORMULA_SCHEME}:{index}" style="vertical-align: middle;"{title}>'
 
 
 def _inline_math(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
@@ -154,11 +188,19 @@ class MarkdownRenderer:
         self.math = math
         self._md = _parser()
 
-    def render(self, text: str, *, streaming: bool = False, latex_mode: bool = False) -> Document:
-        """HTML for `text`; while streaming, an unfinished formula is closed speculatively."""
-        source = normalise_delimiters(as_markdown(text, latex_mode))
+    def render(
+        self, text: str, *, streaming: bool = False, latex_mode: bool = False, marks: Sequence[Span] = ()
+    ) -> Document:
+        """HTML for `text`; while streaming, an unfinished formula is closed speculatively.
+
+        `marks` (character spans of `text`) become `<a name="uncertain-N" title=…>` around the
+        text and the `marks` of the formulas they reach into.
+        """
+        source = normalise_delimiters(as_markdown(with_sentinels(text, marks), latex_mode))
         if streaming:
             source = close_open_math(source)
-        env: dict[str, Any] = {"math": self.math, "formulas": [], "broken": []}
+        env: dict[str, Any] = {"math": self.math, "formulas": [], "broken": [], "marks": marks}
         body = self._md.render(source, env)
-        return Document(html=body, formulas=env["formulas"], broken=env["broken"])
+        if marks:
+            body = sentinels_to_html(body, marks)
+        return Document(html=body, formulas=env["formulas"], broken=env["broken"], marks=list(marks))

@@ -15,6 +15,7 @@ from ..engine import presets as prompt_presets
 from ..engine.prompts import Mode
 from ..engine.server import ServerOptions
 from ..render.export import Delimiters
+from ..render.marks import DEFAULT_UNCERTAIN_BELOW
 
 if TYPE_CHECKING:
     from ..history import HistoryStore
@@ -46,6 +47,7 @@ class Settings:
     backend: str = "auto"  # auto | transformers | openvino | server
     weights: str = defaults.DEFAULT_WEIGHTS  # OpenVINO weight format: fp16 | int8 | int4
     compile_decode: bool = True  # CUDA: static KV cache + compiled decode step
+    uncertain_below: float = DEFAULT_UNCERTAIN_BELOW  # tokens with p under this are marked; 0: off
 
     def preset_list(self) -> list[prompt_presets.Preset]:
         """The saved prompt presets (load_settings already replaced unreadable ones)."""
@@ -133,6 +135,8 @@ def load_settings(store: QSettings) -> Settings:
         return replace(base, api_key=values["api_key"])
     if settings.mode not in {m.value for m in Mode}:
         settings = replace(settings, mode=base.mode)
+    if not 0.0 <= settings.uncertain_below <= 1.0:
+        settings = replace(settings, uncertain_below=base.uncertain_below)
     if settings.delimiters not in {d.value for d in Delimiters}:
         settings = replace(settings, delimiters=base.delimiters)
     try:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -101,6 +102,15 @@ class SettingsDialog(QDialog):
         form.addRow("", row)
 
         form.addRow(self._privacy_group(settings))
+        # --- Uncertain tokens (issue 13) ----------------------------------------------------------
+        self.uncertain_below = QDoubleSpinBox()
+        self.uncertain_below.setRange(0.0, 1.0)
+        self.uncertain_below.setSingleStep(0.05)
+        self.uncertain_below.setDecimals(2)
+        self.uncertain_below.setValue(settings.uncertain_below)
+        self.uncertain_below.setSpecialValueText("off")
+        form.addRow("Mark tokens less likely than", self.uncertain_below)
+        # --- end of uncertain tokens ----------------------------------------------------------------
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -201,6 +211,7 @@ class SettingsDialog(QDialog):
             keep_days=self.keep_days.value(),
             keep_records=self.keep_records.value(),
             history_location=self.history_location.text().strip(),
+            uncertain_below=round(self.uncertain_below.value(), 2),
         )
 
 

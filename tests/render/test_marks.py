@@ -1,0 +1,56 @@
+"""Uncertain spans from token probabilities, and their path through Markdown into pane HTML."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_ocr.engine.confidence import Alternative, TokenInfo
+from desktop_ocr.render.markdown import MarkdownRenderer
+from desktop_ocr.render.marks import SENTINELS, Span, uncertain_spans
+from desktop_ocr.render.math import default_math_renderer
+
+
+def tokens(*pairs):
+    return [TokenInfo(i, text, p, (Alternative(99, "alt", 0.1),)) for i, (text, p) in enumerate(pairs)]
+
+
+def test_adjacent_low_tokens_join_and_whitespace_is_trimmed():
+    toks = tokens(("The", 0.9), (" ca", 0.2), ("t", 0.3), (" sat", 0.9), ("\nNew", 0.4))
+    text = "".join(t.text for t in toks)
+    spans = uncertain_spans(toks, 0.5)
+    assert [text[s.start : s.end] for s in spans] == ["cat", "New"]
+    assert spans[0].p == 0.2 and spans[0].alternatives == (("alt", 0.1),)
+
+
+def test_spans_do_not_cross_lines_and_space_separated_runs_merge():
+    toks = tokens(("a", 0.1), (" b", 0.1), ("\n", 0.1), ("c", 0.1))
+    text = "".join(t.text for t in toks)
+    assert [text[s.start : s.end] for s in uncertain_spans(toks, 0.5)] == ["a b", "c"]
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    return MarkdownRenderer(default_math_renderer())
+
+
+def test_marks_become_named_anchors_with_the_tooltip(renderer):
+    text = "The **cat** sat."
+    doc = renderer.render(text, marks=[Span(6, 9, 0.2, (("dog", 0.1),))])
+    assert '<a name="uncertain-0" title="p = 0.20' in doc.html
+    assert "<strong>" in doc.html and not SENTINELS.search(doc.html)
+
+
+def test_a_formula_holding_an_uncertain_token_is_marked_and_its_tex_is_clean(renderer):
+    text = r"Energy $E = mc^2$ holds."
+    start = text.index("mc")
+    doc = renderer.render(text, marks=[Span(start, start + 2, 0.3)])
+    assert doc.formulas[0].tex == "E = mc^2" and doc.formulas[0].marks == (0,)
+    assert 'title="p = 0.30"' in doc.html and not SENTINELS.search(doc.html)
+
+
+def test_a_span_crossing_a_formula_edge_keeps_the_html_balanced(renderer):
+    text = r"ab $x+y$ cd"
+    doc = renderer.render(text, marks=[Span(1, 5, 0.2), Span(6, 10, 0.1)])
+    assert doc.html.count("<a ") == doc.html.count("</a>")
+    assert [f.tex for f in doc.formulas] == ["x+y"]
+    assert not SENTINELS.search(doc.html)
