@@ -20,8 +20,8 @@ def create_backend(
     """A ServerBackend when a server URL is given, else the local backend `options.backend` names.
 
     `auto` picks OpenVINO only when the model would run on the CPU, the OpenVINO runtime is
-    installed, and the model is converted already or a converter is at hand; if that
-    conversion or load fails, it says so in one line and falls back to transformers.
+    installed, and the model is converted already; if that load fails, it says so in one
+    line and falls back to transformers.
     """
     say = status or (lambda _message: None)
     if server is not None or options.backend == "server":
@@ -47,7 +47,7 @@ def create_backend(
 
 
 def _openvino_fits(options: EngineOptions, download_progress: DownloadProgress | None) -> bool:
-    """`auto`'s rule for OpenVINO: a CPU run, the runtime installed, converted or convertible."""
+    """`auto`'s rule for OpenVINO: a CPU run, the runtime installed, the model converted."""
     from .openvino_backend import can_run, openvino_available
 
     if options.device not in ("auto", "cpu") or not openvino_available():
