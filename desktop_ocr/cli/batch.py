@@ -7,7 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
 
 from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
-from .output import ProgressBar, header
+from .output import ProgressBar, error_line, header
 
 
 class BatchRun:
@@ -64,7 +64,7 @@ class BatchRun:
                     failures += 1
                     with self._lock:
                         self.err.write(
-                            f"\ndesktop-ocr: {error}\n" if self.show_progress else f"desktop-ocr: {error}\n"
+                            f"\n{error_line(error)}\n" if self.show_progress else f"{error_line(error)}\n"
                         )
                         self.err.flush()
                     continue

@@ -4,7 +4,28 @@ from __future__ import annotations
 
 from typing import IO
 
+from ..engine.errors import EngineError, Hint
+from ..engine.server import API_KEY_ENV
+
 STDIN = "-"
+
+# How the CLI words each engine hint: as its flags.
+HINT_WORDS = {
+    Hint.LOWER_MAX_PIXELS: "lower --max-pixels",
+    Hint.RAISE_PIXEL_BUDGET: "raise --max-pixels",
+    Hint.TRY_CPU: "try --device cpu or a smaller --dtype",
+    Hint.CHOOSE_DEVICE: "choose another --device",
+    Hint.CHOOSE_MODEL_FOLDER: "or pass --model /path/to/a/downloaded/model/folder",
+    Hint.CHOOSE_SERVER_MODEL: "pick one with --server-model",
+    Hint.SET_API_KEY: f"set --api-key or ${API_KEY_ENV}",
+    Hint.CHECK_SERVER_URL: "check the URL and --server-model",
+}
+
+
+def error_line(error: EngineError) -> str:
+    """`desktop-ocr: MESSAGE; HINT`, one line for stderr."""
+    hint = getattr(error, "hint", None)
+    return f"desktop-ocr: {error}" + (f"; {HINT_WORDS[hint]}" if hint is not None else "")
 
 
 def label_of(name: str) -> str:

@@ -11,7 +11,7 @@ from types import FrameType
 from typing import IO, TYPE_CHECKING
 
 from ..engine import options as defaults
-from .output import STDIN, DownloadBar, header, is_tty, label_of
+from .output import STDIN, DownloadBar, error_line, header, is_tty, label_of
 from .parser import (
     CAPTURE_HANDLERS,
     EXIT_INTERRUPTED,
@@ -93,7 +93,7 @@ class CliRun:
                     self._recognize(index, name)
                 except EngineError as error:
                     self.out.flush()
-                    self.say(f"desktop-ocr: {error}")
+                    self.say(error_line(error))
                     failures += 1
                     if self.backend is None and self._model_error(error):
                         return EXIT_USAGE
@@ -114,7 +114,7 @@ class CliRun:
         try:
             backend = self._backend()
         except EngineError as error:
-            self.say(f"desktop-ocr: {error}")
+            self.say(error_line(error))
             return EXIT_USAGE
         batch = BatchRun(
             backend,

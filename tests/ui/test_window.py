@@ -12,7 +12,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 
 from desktop_ocr.engine import Conversation, EngineOptions, PixelBudget, StopReason, load_image, prompt_for
-from desktop_ocr.ui.items import State
+from desktop_ocr.ui.records import State
 from tests.conftest import noise_image
 from tests.ui.conftest import MAX_NEW, write_noise
 
@@ -52,8 +52,9 @@ def test_dropped_files_run_in_order_and_match_the_cli(qtbot, window, backend, tm
         item = wait_done(qtbot, window, item_id)
         assert item.state is State.DONE
         assert item.transcript() == cli_answer(backend, path)
-    window.item_list.setCurrentRow(0)
+    window.item_list.setCurrentIndex(window.records.index(window.records.row_of(ids[0])))
     assert window.pane.text == window.items[ids[0]].transcript()
+    assert window.records.record_id(0) == ids[1]  # newest first
 
 
 def test_raw_png_bytes_drop(qtbot, window, backend):
@@ -76,7 +77,7 @@ def test_things_that_are_not_images_get_one_status_message(qtbot, window, tmp_pa
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(text_file)), QUrl.fromLocalFile(str(pdf))])
     drop(window, mime)
-    assert window.items == {}
+    qtbot.waitUntil(lambda: window.items == {}, timeout=10_000)  # refused off the GUI thread
     message = window.statusBar().currentMessage()
     assert "notes.txt" in message and "1 more" in message
     assert window.error_box is None
@@ -100,7 +101,7 @@ def test_paste_an_image_and_a_file_path(qtbot, window, tmp_path):
 def test_the_answer_streams_into_the_pane(qtbot, make_window, tmp_path):
     window = make_window(max_new_tokens=200)
     seen: list[str] = []
-    window.worker.signals.chunk.connect(lambda _rid, _text: seen.append(window.pane.text))
+    window.session.chunk.connect(lambda _rid, _text: seen.append(window.pane.text))
     renders_before = window.pane.renders
     (item_id,) = window.add_paths([write_noise(tmp_path / "long.png", seed=3)])
     wait_done(qtbot, window, item_id)
@@ -112,7 +113,7 @@ def test_the_answer_streams_into_the_pane(qtbot, make_window, tmp_path):
 
 def test_stop_cancels_and_keeps_the_partial_answer(qtbot, make_window, tmp_path):
     window = make_window(max_new_tokens=400)
-    window.worker.signals.chunk.connect(lambda *_: window.stop())
+    window.session.chunk.connect(lambda *_: window.stop())
     (item_id,) = window.add_paths([write_noise(tmp_path / "a.png", seed=4)])
     item = wait_done(qtbot, window, item_id)
     assert item.state is State.CANCELLED
@@ -127,7 +128,7 @@ def test_follow_up_question(qtbot, window, tmp_path):
     window.follow_up.setText("What is in the corner?")
     window.ask_follow_up()
     item = wait_done(qtbot, window, item_id)
-    assert len(item.conversation.turns) == 2 and item.conversation.turns[1].answer is not None
+    assert len(item.turns) == 2 and item.turns[1].answer is not None
     assert item.transcript().startswith(first)
     assert "What is in the corner?" in item.transcript()
     assert "What is in the corner?" in window.pane.toPlainText()
@@ -137,7 +138,9 @@ def test_an_image_given_before_the_model_is_ready_waits(qtbot, make_window, tmp_
     window = make_window(wait_ready=False)
     path = write_noise(tmp_path / "early.png", seed=6)
     (item_id,) = window.add_paths([path])
-    assert window.items[item_id].state is State.QUEUED or window.model_ready
+    # No event has been processed yet, so the model cannot have been reported ready.
+    assert not window.model_ready and window.items[item_id].state is State.OPENING
+    qtbot.waitUntil(lambda: window.items[item_id].state is not State.OPENING, timeout=10_000)
     item = wait_done(qtbot, window, item_id, timeout=120_000)
     assert item.transcript() == cli_answer(backend, path)
 
@@ -169,6 +172,7 @@ def test_missing_model_shows_an_actionable_dialog_and_the_app_lives(qtbot, make_
     assert "Settings" in window.error_box.informativeText()
     assert window.model_label.text() == "no model"
     (item_id,) = window.add_paths([write_noise(tmp_path / "x.png")])
+    qtbot.waitUntil(lambda: window.items[item_id].state is not State.OPENING, timeout=10_000)
     assert window.items[item_id].state is State.QUEUED  # kept for when a model loads
 
 
@@ -201,7 +205,7 @@ CLOSE_DURING_GENERATION = textwrap.dedent(
         if not closed:
             closed.append(True)
             window.close()
-    window.worker.signals.chunk.connect(close_once)
+    window.session.chunk.connect(close_once)
     app.setQuitOnLastWindowClosed(True)
     QTimer.singleShot(120000, app.quit)
     code = app.exec()
