@@ -74,6 +74,9 @@ def _open(source: ImageSource) -> Image.Image:
                 path = Path(source)
                 if path.is_dir():
                     raise ImageError(f"{path}: is a folder, not an image")
+                if path.exists() and not path.is_file():
+                    # A FIFO or a device would block open() or read forever.
+                    raise ImageError(f"{path}: not a regular file (a pipe or a device), not an image")
                 image = Image.open(path)
     except FileNotFoundError:
         raise ImageError(f"{name}: no such file") from None

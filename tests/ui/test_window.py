@@ -252,3 +252,23 @@ def test_settings_dialog_tests_the_connection(qtbot, window, server, tiny_model)
     dialog.test_connection()
     assert dialog.connection_result.text().startswith("✗ cannot connect")
     assert dialog.result_settings().server_url == "http://127.0.0.1:9/v1"
+
+
+def test_a_fifo_is_refused_without_freezing_the_window(qtbot, window, tmp_path):
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(fifo))])
+    drop(window, mime)
+    qtbot.waitUntil(lambda: "not a regular file" in window.statusBar().currentMessage(), timeout=10_000)
+    assert window.items == {} and window.error_box is None
+
+
+def test_hints_are_worded_as_settings_not_flags():
+    from desktop_ocr.engine import Hint
+    from desktop_ocr.ui.failures import HINT_WORDS, Failure, FailureKind, word_run_failure
+
+    assert set(HINT_WORDS) == set(Hint)
+    assert all("--" not in words and "Settings" in words for words in HINT_WORDS.values())
+    wording = word_run_failure(Failure(FailureKind.OUT_OF_MEMORY, "out of memory", Hint.LOWER_MAX_PIXELS))
+    assert "maximum pixels in Settings" in wording.hint and wording.offer_settings
