@@ -12,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 
 from desktop_ocr.engine import Conversation, EngineOptions, PixelBudget, StopReason, load_image, prompt_for
+from desktop_ocr.engine.images import visual_tokens_for
 from desktop_ocr.ui.records import State
 from tests.conftest import noise_image
 from tests.ui.conftest import MAX_NEW, write_noise
@@ -149,8 +150,9 @@ def test_pixel_budget_setting_reaches_the_engine(qtbot, make_window, tmp_path):
     window = make_window(min_pixels=3136, max_pixels=3136 * 4)
     (item_id,) = window.add_paths([write_noise(tmp_path / "b.png", 600, 600)])
     item = wait_done(qtbot, window, item_id)
-    assert item.stats.visual_tokens <= 16
-    assert EngineOptions(budget=PixelBudget(3136, 3136 * 4)).budget == window.settings.engine_options().budget
+    budget = PixelBudget(3136, 3136 * 4)
+    assert item.stats.visual_tokens == visual_tokens_for((600, 600), budget) <= 16
+    assert visual_tokens_for((600, 600), EngineOptions().budget) > 16  # the default would differ
 
 
 def test_editing_the_source_updates_the_rendered_view(qtbot, window, tmp_path):
@@ -237,7 +239,8 @@ def test_the_window_over_an_openai_compatible_server(qtbot, make_window, server,
     (item_id,) = window.add_paths([path])
     item = wait_done(qtbot, window, item_id)
     assert item.state is State.DONE
-    assert item.transcript() in (cli_answer(backend, path), cli_answer(backend, path).rstrip("\ufffd"))
+    # A stream drops a trailing incomplete UTF-8 character; otherwise the same answer.
+    assert item.transcript() == cli_answer(backend, path).rstrip("\ufffd")
 
 
 def test_settings_dialog_tests_the_connection(qtbot, window, server, tiny_model):
