@@ -23,7 +23,7 @@ from PySide6.QtGui import QImage
 
 from ..engine.errors import ImageError
 from ..engine.images import ImageSource, load_image
-from .records import SourceKind, thumbnail, to_qimage
+from .records import SourceKind, preview, thumbnail
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/webp", "image/bmp", "image/gif", "image/tiff")
@@ -99,7 +99,7 @@ def decode(source: ImageSource | QImage) -> Decoded:
     if isinstance(source, QImage):
         source = qimage_png(source)  # through load_image, so every input gets the same checks
     image = load_image(source)
-    return Decoded(image, to_qimage(image), thumbnail(image))
+    return Decoded(image, preview(image), thumbnail(image))
 
 
 class _Signals(QObject):

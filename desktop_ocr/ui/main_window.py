@@ -48,7 +48,7 @@ from .failures import Failure, Wording, word_load_failure, word_run_failure
 from .image_view import ImageView
 from .inputs import Decoded, ImageLoader, Incoming, SourceKind
 from .record_list import RECORD_ID_ROLE, RecordListModel
-from .records import Record, State, to_qimage
+from .records import Record, State, preview
 from .result_pane import ResultPane
 from .session import RecognitionSession
 from .settings import Settings, save_settings
@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
         if record_id is None:
             return
         try:
-            image: QImage | None = to_qimage(self.session.image(record_id))
+            image: QImage | None = preview(self.session.image(record_id))
         except KeyError:
             image = None  # still being decoded: shown when it arrives
         self.image_view.set_image(image)

@@ -120,9 +120,27 @@ class MemoryImageKeeper:
 
 def thumbnail(image: Image.Image, size: int = THUMBNAIL_SIZE) -> QImage:
     """A small QImage of an RGB picture; safe off the GUI thread (QImage is not a widget)."""
-    small = image.copy()
-    small.thumbnail((size, size))
-    return to_qimage(small)
+    width, height = image.size
+    scale = min(1.0, size / max(width, height))
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # reducing_gap: shrink by whole factors first, so a huge scan is not filtered at full size.
+    return to_qimage(image.resize(target, Image.Resampling.BICUBIC, reducing_gap=2.0))
+
+
+PREVIEW_SIDE = 4096  # px: the view's copy of a huge scan; the engine always gets the full image
+
+
+def preview(image: Image.Image, side: int = PREVIEW_SIDE) -> QImage:
+    """The image for the view, at most `side` px long, in the format a QPixmap holds.
+
+    Made off the GUI thread: a full 9000×9000 pixmap costs the GUI thread ~300 ms to take in.
+    """
+    width, height = image.size
+    if max(width, height) > side:
+        scale = side / max(width, height)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return to_qimage(image).convertToFormat(QImage.Format.Format_RGB32)
 
 
 def to_qimage(image: Image.Image) -> QImage:
