@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.item_list = QListView()
         self.item_list.setModel(self.records)
         self.item_list.setMaximumHeight(140)
+        self.item_list.setIconSize(QSize(56, 36))
         self.item_list.selectionModel().currentChanged.connect(lambda *_: self._show_current())
         self.follow_up = QLineEdit()
         self.follow_up.setPlaceholderText("Ask a follow-up question about this image…")

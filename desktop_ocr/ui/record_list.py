@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QIcon, QPixmap
 
 from .records import State
 from .session import RecognitionSession
@@ -20,6 +21,7 @@ class RecordListModel(QAbstractListModel):
         self.session = session
         self._ids: list[int] = []  # newest first
         self._rows: dict[int, int] = {}  # record id → row, rebuilt when rows move
+        self._icons: dict[int, QIcon] = {}
         session.record_added.connect(self._added)
         session.record_changed.connect(self._changed)
         session.record_removed.connect(self._removed)
@@ -37,8 +39,11 @@ class RecordListModel(QAbstractListModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return record.name if record.state is State.DONE else f"{record.name} — {record.state.value}"
-        if role == Qt.ItemDataRole.DecorationRole:
-            return record.thumbnail
+        if role == Qt.ItemDataRole.DecorationRole and record.thumbnail is not None:
+            icon = self._icons.get(record.record_id)
+            if icon is None:  # a QIcon scales to the view's icon size; a bare QImage would not
+                icon = self._icons[record.record_id] = QIcon(QPixmap.fromImage(record.thumbnail))
+            return icon
         if role == Qt.ItemDataRole.ToolTipRole:
             return record.error or record.path or record.name
         if role == RECORD_ID_ROLE:
@@ -73,5 +78,6 @@ class RecordListModel(QAbstractListModel):
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._ids[row]
+        self._icons.pop(record_id, None)
         self._reindex()
         self.endRemoveRows()
