@@ -13,7 +13,7 @@ from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 
 from desktop_ocr.engine import Conversation, EngineOptions, PixelBudget, StopReason, load_image, prompt_for
 from desktop_ocr.engine.images import visual_tokens_for
-from desktop_ocr.ui.records import State
+from desktop_ocr.ui.records import SourceKind, State
 from tests.conftest import noise_image
 from tests.ui.conftest import MAX_NEW, write_noise
 
@@ -278,3 +278,19 @@ def test_hints_are_worded_as_settings_not_flags():
     assert all("--" not in words and "Settings" in words for words in HINT_WORDS.values())
     wording = word_run_failure(Failure(FailureKind.OUT_OF_MEMORY, "out of memory", Hint.LOWER_MAX_PIXELS))
     assert "maximum pixels in Settings" in wording.hint and wording.offer_settings
+
+
+def test_recognize_again_before_the_model_is_ready_is_clean(qtbot, make_window, tmp_path, backend):
+    # The bug of issue 10: the stale queued request answered, then the item failed with
+    # "no question is waiting for an answer".
+    window = make_window(wait_ready=False)
+    path = write_noise(tmp_path / "early.png", seed=13)
+    # Decoded here and queued at once: no event has run, so the model cannot be ready yet.
+    item_id = window.session.add("early.png", SourceKind.FILE, load_image(path), "text", prompt_for("text"))
+    window.item_list.setCurrentIndex(window.records.index(window.records.row_of(item_id)))
+    assert not window.model_ready and window.items[item_id].state is State.QUEUED
+    window.again_action.trigger()
+    window.again_action.trigger()
+    item = wait_done(qtbot, window, item_id, timeout=120_000)
+    assert item.state is State.DONE and window.error_box is None
+    assert item.transcript() == cli_answer(backend, path)
