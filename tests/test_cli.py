@@ -146,6 +146,8 @@ def test_bad_arguments_and_models_fail_in_one_line(images, args, fragment):
     assert result.returncode == 2
     err = result.stderr.decode()
     assert fragment in err and "Traceback" not in err
+    if args[:1] == ["--model"]:
+        assert err.rstrip().endswith("or pass --model /path/to/a/downloaded/model/folder")
 
 
 def test_version():
@@ -233,3 +235,25 @@ def test_text_format_is_the_default_and_unchanged(tiny_model, images):
     explicit = run_cli(*common, "--format", "text")
     assert default.returncode == explicit.returncode == 0
     assert default.stdout == explicit.stdout and not default.stdout.startswith(b"{")
+
+
+def test_a_fifo_is_refused_in_one_line_instead_of_hanging(tiny_model, images, tmp_path):
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)  # nobody writes to it: reading it would block forever
+    result = run_cli(str(fifo), str(images[0]), "--model", str(tiny_model), "--dtype", "float32",
+                     "--max-new-tokens", MAX_NEW)  # fmt: skip
+    err = result.stderr.decode()
+    assert result.returncode == 1, err
+    assert f"{fifo}: not a regular file" in err and "Traceback" not in err
+    assert len([line for line in err.splitlines() if "pipe.png" in line]) == 1
+    assert "==> " + str(images[0]) in result.stdout.decode()  # the next image still ran
+
+
+def test_engine_hints_are_worded_as_flags():
+    from desktop_ocr.cli.output import HINT_WORDS, error_line
+    from desktop_ocr.engine import Hint, OutOfMemoryError
+
+    assert set(HINT_WORDS) == set(Hint)
+    assert error_line(OutOfMemoryError("out of memory", Hint.LOWER_MAX_PIXELS)) == (
+        "desktop-ocr: out of memory; lower --max-pixels"
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..documents import ALL_PAGES, PageRanges, document_kind, open_document
 from ..engine.errors import EngineError
-from .output import STDIN
+from .output import STDIN, describe
 
 # What a folder contributes: the images Pillow reads and PDFs; other files are left alone.
 FOLDER_SUFFIXES = frozenset(
@@ -94,7 +94,7 @@ def plan(name: str, ranges: PageRanges | None, password: str | None) -> Input:
             item.page_count = document.page_count
             item.pages = (ranges or ALL_PAGES).resolve(document.page_count)
     except EngineError as error:
-        item.error = str(error)
+        item.error = describe(error)
     except ValueError as error:  # a page range beyond the end
         item.error = f"{name}: {error}"
     return item

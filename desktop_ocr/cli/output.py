@@ -8,7 +8,33 @@ from typing import IO, TYPE_CHECKING
 if TYPE_CHECKING:
     from ..engine import Answer
 
+from ..engine.errors import Hint
+from ..engine.server import API_KEY_ENV
+
 STDIN = "-"
+
+# How the CLI words each engine hint: as its flags.
+HINT_WORDS = {
+    Hint.LOWER_MAX_PIXELS: "lower --max-pixels",
+    Hint.RAISE_PIXEL_BUDGET: "raise --max-pixels",
+    Hint.TRY_CPU: "try --device cpu or a smaller --dtype",
+    Hint.CHOOSE_DEVICE: "choose another --device",
+    Hint.CHOOSE_MODEL_FOLDER: "or pass --model /path/to/a/downloaded/model/folder",
+    Hint.CHOOSE_SERVER_MODEL: "pick one with --server-model",
+    Hint.SET_API_KEY: f"set --api-key or ${API_KEY_ENV}",
+    Hint.CHECK_SERVER_URL: "check the URL and --server-model",
+}
+
+
+def describe(error: BaseException) -> str:
+    """An engine error's message with its hint worded as the CLI's flags."""
+    hint = getattr(error, "hint", None)
+    return f"{error}" + (f"; {HINT_WORDS[hint]}" if hint in HINT_WORDS else "")
+
+
+def error_line(error: BaseException) -> str:
+    """`desktop-ocr: MESSAGE; HINT`, one line for stderr."""
+    return f"desktop-ocr: {describe(error)}"
 
 
 def label_of(name: str) -> str:

@@ -24,7 +24,7 @@ from ..engine.prompts import Mode, prompt_for
 from .batch import OrderedPool
 from .destinations import FileTarget, FolderTarget, is_folder_target
 from .inputs import Input, Named, expand, plan
-from .output import STDIN, ProgressBar, header, is_tty, json_line, label_of
+from .output import STDIN, ProgressBar, describe, header, is_tty, json_line, label_of
 
 if TYPE_CHECKING:
     from .history import Recorder
@@ -150,14 +150,14 @@ class InputsRun:
             try:
                 yield unit, self._image(unit, None)
             except EngineError as error:
-                self.fail(str(error))
+                self.fail(describe(error))
                 self.step()
                 yield unit, None
             return
         try:
             document = open_document(item.name, self.args.password)
         except EngineError as error:
-            self.fail(str(error))
+            self.fail(describe(error))
             for page in item.pages:
                 self.step()
                 yield Unit(position, item, page), None
@@ -168,7 +168,7 @@ class InputsRun:
                 try:
                     image = self._image(unit, document)
                 except (EngineError, OSError) as error:
-                    self.fail(f"{unit.label}: {error}" if isinstance(error, OSError) else str(error))
+                    self.fail(f"{unit.label}: {error}" if isinstance(error, OSError) else describe(error))
                     self.step()
                     yield unit, None
                     continue
@@ -253,7 +253,7 @@ class InputsRun:
                 backend = self.backend()
             except EngineError as error:
                 self.fatal = True
-                self.fail(str(error))
+                self.fail(describe(error))
                 return self.failures
             self.pool = OrderedPool(jobs, backend, self.step, self.budget, self.max_new_tokens)
         for position, (_named, item, target) in enumerate(planned):
@@ -302,7 +302,7 @@ class InputsRun:
                 try:
                     answer = self._answer_streaming(unit, image)
                 except EngineError as error:
-                    self.fail(str(error))
+                    self.fail(describe(error))
                     self.step()
                     complete = False
                     if self.fatal:
@@ -327,7 +327,7 @@ class InputsRun:
             else:
                 complete = False
                 if outcome is not None:
-                    self.fail(str(outcome))
+                    self.fail(describe(outcome))
         return results, complete
 
     fatal = False

@@ -197,6 +197,8 @@ def _pdfium_reason(error: Exception) -> str:
 def document_kind(path: str | Path) -> str | None:
     """'pdf', 'tiff' (more than one page) or None (an image, or not a file we open as a document)."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        return None  # a FIFO or a device would block the read; load_image refuses it in one line
     try:
         with path.open("rb") as file:
             head = file.read(1024)

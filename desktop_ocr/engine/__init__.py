@@ -6,6 +6,7 @@ from .download import DownloadProgress, locate_model
 from .errors import (
     EngineError,
     GenerationError,
+    Hint,
     ImageError,
     ModelLoadError,
     ModelNotFoundError,
@@ -29,6 +30,7 @@ __all__ = [
     "EngineOptions",
     "GenerationError",
     "GenerationStats",
+    "Hint",
     "ImageError",
     "ImageSource",
     "LocalBackend",

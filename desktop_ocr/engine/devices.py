@@ -48,16 +48,16 @@ def resolve_device(requested: Device) -> str:
     """'auto' picks CUDA, then Apple's MPS, then the CPU; an explicit choice is checked."""
     import torch
 
-    from .errors import ModelLoadError
+    from .errors import Hint, ModelLoadError
 
     cuda = torch.cuda.is_available()
     mps = bool(getattr(torch.backends, "mps", None)) and torch.backends.mps.is_available()
     if requested == "auto":
         return "cuda" if cuda else "mps" if mps else "cpu"
     if requested == "cuda" and not cuda:
-        raise ModelLoadError("--device cuda: no CUDA GPU is available to this torch build")
+        raise ModelLoadError("no CUDA GPU is available to this torch build", Hint.CHOOSE_DEVICE)
     if requested == "mps" and not mps:
-        raise ModelLoadError("--device mps: Apple's Metal (MPS) is not available here")
+        raise ModelLoadError("Apple's Metal (MPS) is not available here", Hint.CHOOSE_DEVICE)
     return requested
 
 

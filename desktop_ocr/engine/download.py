@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .errors import ModelNotFoundError, one_line
+from .errors import Hint, ModelNotFoundError, one_line
 
 # (bytes done, bytes in total); total is 0 while it is not known yet.
 DownloadProgress = Callable[[int, int], None]
@@ -16,8 +16,6 @@ DownloadProgress = Callable[[int, int], None]
 # What the app needs from a model repo; never pickled weights.
 MODEL_FILE_PATTERNS = ["*.json", "*.safetensors", "*.txt", "*.jinja", "tokenizer.model"]
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
-
-LOCAL_FOLDER_HINT = "or pass --model /path/to/a/downloaded/model/folder"
 
 
 def _offline() -> bool:
@@ -36,16 +34,20 @@ def locate_model(model: str, progress: DownloadProgress | None = None) -> Path:
             raise ModelNotFoundError(f"{path} is not a model folder (it has no config.json)")
         return path
     if path.exists():
-        raise ModelNotFoundError(f"{path} is a file; --model takes a model folder or a hub id")
+        raise ModelNotFoundError(
+            f"{path} is a file, not a model folder or a hub id", Hint.CHOOSE_MODEL_FOLDER
+        )
     if not looks_like_hub_id(model):
-        raise ModelNotFoundError(f"no model folder at {path}, and {model!r} is not a hub id")
+        raise ModelNotFoundError(
+            f"no model folder at {path}, and {model!r} is not a hub id", Hint.CHOOSE_MODEL_FOLDER
+        )
     cached = _cached_snapshot(model)
     if cached is not None:
         return cached
     if _offline():
         raise ModelNotFoundError(
-            f"{model} is not downloaded yet and HF_HUB_OFFLINE is set; download it once "
-            f"online, {LOCAL_FOLDER_HINT}"
+            f"{model} is not downloaded yet and HF_HUB_OFFLINE is set; download it once online",
+            Hint.CHOOSE_MODEL_FOLDER,
         )
     return _download(model, progress)
 
@@ -68,10 +70,7 @@ def _download(model: str, progress: DownloadProgress | None) -> Path:
         RepositoryNotFoundError,
     )
 
-    unreachable = (
-        f"cannot reach the Hugging Face hub to download {model}; connect once to "
-        f"download it, {LOCAL_FOLDER_HINT}"
-    )
+    unreachable = f"cannot reach the Hugging Face hub to download {model}; connect once to download it"
     try:
         info = HfApi().model_info(model, files_metadata=True)
         files = [
@@ -84,15 +83,20 @@ def _download(model: str, progress: DownloadProgress | None) -> Path:
             hf_hub_download(model, filename, revision=info.sha, tqdm_class=counter.tqdm_class())
     except GatedRepoError:
         raise ModelNotFoundError(
-            f"{model} is gated on the hub: accept its terms and log in (hf auth login), {LOCAL_FOLDER_HINT}"
+            f"{model} is gated on the hub: accept its terms and log in (hf auth login)",
+            Hint.CHOOSE_MODEL_FOLDER,
         ) from None
     except RepositoryNotFoundError:
-        raise ModelNotFoundError(f"the hub has no model {model} ({LOCAL_FOLDER_HINT})") from None
+        raise ModelNotFoundError(f"the hub has no model {model}", Hint.CHOOSE_MODEL_FOLDER) from None
     except HfHubHTTPError as error:
-        raise ModelNotFoundError(f"{unreachable} (hub answered: {one_line(error)})") from None
+        raise ModelNotFoundError(
+            f"{unreachable} (hub answered: {one_line(error)})", Hint.CHOOSE_MODEL_FOLDER
+        ) from None
     except Exception as error:  # noqa: BLE001 - connection, DNS, TLS, timeout and disk errors
         # differ by HTTP client (httpx, httpx2, requests) and version: all end the download.
-        raise ModelNotFoundError(f"{unreachable} ({type(error).__name__}: {one_line(error)})") from None
+        raise ModelNotFoundError(
+            f"{unreachable} ({type(error).__name__}: {one_line(error)})", Hint.CHOOSE_MODEL_FOLDER
+        ) from None
     cached = _cached_snapshot(model)
     if cached is None:
         raise ModelNotFoundError(f"downloading {model} did not give a model folder")

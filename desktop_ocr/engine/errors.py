@@ -1,4 +1,21 @@
-"""Errors the engine raises; each one's message is a single line a user can act on."""
+"""Errors the engine raises; each one's message is a single line a user can act on.
+
+What the user can do about it is a structured `Hint`, worded by each front end (the CLI names
+its flags, the window its Settings), so engine messages never name a front end's controls.
+"""
+
+from enum import Enum
+
+
+class Hint(str, Enum):
+    LOWER_MAX_PIXELS = "lower max pixels"
+    RAISE_PIXEL_BUDGET = "raise pixel budget"
+    TRY_CPU = "try cpu"
+    CHOOSE_DEVICE = "choose device"
+    CHOOSE_MODEL_FOLDER = "choose model folder"
+    CHOOSE_SERVER_MODEL = "choose server model"
+    SET_API_KEY = "set api key"
+    CHECK_SERVER_URL = "check server url"
 
 
 def one_line(error: BaseException, limit: int = 300) -> str:
@@ -9,6 +26,10 @@ def one_line(error: BaseException, limit: int = 300) -> str:
 
 class EngineError(Exception):
     """Base of every failure the engine reports to a user."""
+
+    def __init__(self, message: str = "", hint: Hint | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 class ModelNotFoundError(EngineError):

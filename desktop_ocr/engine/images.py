@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import ImageError
+from .errors import Hint, ImageError
 from .options import PIXELS_PER_TOKEN, PixelBudget
 
 ImageSource = str | Path | bytes | Image.Image
@@ -74,6 +74,9 @@ def _open(source: ImageSource) -> Image.Image:
                 path = Path(source)
                 if path.is_dir():
                     raise ImageError(f"{path}: is a folder, not an image")
+                if path.exists() and not path.is_file():
+                    # A FIFO or a device would block open() or read forever.
+                    raise ImageError(f"{path}: not a regular file (a pipe or a device), not an image")
                 image = Image.open(path)
     except FileNotFoundError:
         raise ImageError(f"{name}: no such file") from None
@@ -177,8 +180,8 @@ def prepare_image(image: Image.Image, budget: PixelBudget) -> PreparedImage:
             break
         if limit < 2:
             raise ImageError(
-                f"cannot fit a {original[0]}×{original[1]} image into max_pixels="
-                f"{budget.max_pixels}; raise the pixel budget"
+                f"cannot fit a {original[0]}×{original[1]} image into max_pixels={budget.max_pixels}",
+                Hint.RAISE_PIXEL_BUDGET,
             )
         limit = limit * 0.8 if padded else limit
         candidate, padded = pad_to_aspect_limit(rgb, limit), True

@@ -12,7 +12,7 @@ from .confidence import ProbabilityRecorder, TokenInfo, token_texts
 from .conversation import Conversation
 from .devices import dtype_name, resolve_device, resolve_dtype
 from .download import DownloadProgress, locate_model
-from .errors import EngineError, GenerationError, ModelLoadError, OutOfMemoryError, one_line
+from .errors import EngineError, GenerationError, Hint, ModelLoadError, OutOfMemoryError, one_line
 from .images import prepare_image
 from .options import (
     MAX_BUDGET_TOKENS,
@@ -106,7 +106,7 @@ class LocalBackend:
             raise
         except torch.OutOfMemoryError:
             raise OutOfMemoryError(
-                f"out of memory loading {options.model} on {self.device}; try --device cpu or a smaller dtype"
+                f"out of memory loading {options.model} on {self.device}", Hint.TRY_CPU
             ) from None
         except Exception as error:  # noqa: BLE001 - every loader failure is reported in one line
             raise ModelLoadError(f"cannot load {options.model} from {self.path}: {one_line(error)}") from None
@@ -179,10 +179,11 @@ class LocalBackend:
             guard.reason = StopReason.CANCELLED
         except torch.OutOfMemoryError:
             raise OutOfMemoryError(
-                f"out of memory on {self.device} for a {stats.visual_tokens}-token image; lower --max-pixels"
+                f"out of memory on {self.device} for a {stats.visual_tokens}-token image",
+                Hint.LOWER_MAX_PIXELS,
             ) from None
         except MemoryError:
-            raise OutOfMemoryError("out of memory; lower --max-pixels") from None
+            raise OutOfMemoryError("out of memory", Hint.LOWER_MAX_PIXELS) from None
         except Exception as error:
             raise GenerationError(f"generation failed: {one_line(error)}") from error
         finally:

@@ -18,7 +18,7 @@ from typing import Any
 from .backend import Answer, CancelToken, ChunkCallback
 from .confidence import ALTERNATIVES, LogprobCollector
 from .conversation import Conversation
-from .errors import EngineError, GenerationError, ModelNotFoundError, one_line
+from .errors import EngineError, GenerationError, Hint, ModelNotFoundError, one_line
 from .images import prepare_image
 from .options import DEFAULT_MAX_NEW_TOKENS, PixelBudget
 from .stats import GenerationStats, StopReason
@@ -113,7 +113,7 @@ class ServerBackend:
         if not models:
             raise ServerError(f"{self.options.url} serves no model")
         raise ServerError(
-            f"{self.options.url} serves several models; pick one with --server-model: {', '.join(models)}"
+            f"{self.options.url} serves several models: {', '.join(models)}", Hint.CHOOSE_SERVER_MODEL
         )
 
     def generate(
@@ -232,12 +232,10 @@ def _translate(error: Exception, url: str) -> EngineError:
         cause = error.__cause__ or error
         return ServerError(f"cannot connect to {url} ({one_line(cause)}); is the server running?")
     if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
-        return ServerError(
-            f"{url} refused the API key (HTTP {error.status_code}); set --api-key or ${API_KEY_ENV}"
-        )
+        return ServerError(f"{url} refused the API key (HTTP {error.status_code})", Hint.SET_API_KEY)
     if isinstance(error, openai.NotFoundError):
         return ModelNotFoundError(
-            f"{url}: not found (HTTP 404): {_api_message(error)}; check the URL and --server-model"
+            f"{url}: not found (HTTP 404): {_api_message(error)}", Hint.CHECK_SERVER_URL
         )
     if isinstance(error, openai.APIStatusError):
         return ServerError(f"{url} answered HTTP {error.status_code}: {_api_message(error)}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +30,8 @@ from .settings_sections import HotkeySection, PresetsSection
 
 
 class SettingsDialog(QDialog):
+    connection_tested = Signal(str)  # the line shown, once a connection test has ended
+
     def __init__(
         self,
         settings: Settings,
@@ -36,6 +39,7 @@ class SettingsDialog(QDialog):
         apply_hotkey: Callable[[str], str | None] | None = None,  # HotkeyController.apply
     ) -> None:
         super().__init__(parent)
+        self._test_ticket = 0
         self.setWindowTitle("Settings")
         self._settings = settings
         form = QFormLayout(self)
@@ -125,23 +129,23 @@ class SettingsDialog(QDialog):
             super().accept()
 
     def test_connection(self) -> None:
-        """List the server's models, or say in one line why that failed."""
-        from ..engine.errors import EngineError
-        from ..engine.server import ServerBackend, ServerOptions
-
+        """List the server's models on a pool thread; the answer lands in `connection_result`."""
         url = self.server_url.text().strip()
         if not url:
             self.connection_result.setText("Enter the server's URL first")
             return
-        try:
-            backend = ServerBackend(
-                ServerOptions(url=url, model="-", api_key=self.api_key.text().strip() or None)
-            )
-            models = backend.list_models()
-        except EngineError as error:
-            self.connection_result.setText(f"✗ {error}")
-            return
-        self.connection_result.setText("✓ serves: " + (", ".join(models) or "no model"))
+        self._test_ticket += 1
+        self.connection_result.setText("testing…")
+        task = _ConnectionTest(self._test_ticket, url, self.api_key.text().strip() or None)
+        task.signals.done.connect(self._connection_tested)
+        _RUNNING_TESTS.add(task)  # alive until it has answered, even if the dialog closes
+        task.signals.done.connect(lambda *_: _RUNNING_TESTS.discard(task))
+        QThreadPool.globalInstance().start(task)
+
+    def _connection_tested(self, ticket: int, text: str) -> None:
+        if ticket == self._test_ticket:  # an older test's late answer is not shown
+            self.connection_result.setText(text)
+            self.connection_tested.emit(text)
 
     def _privacy_group(self, settings: Settings) -> QGroupBox:
         """Keep history or not, for how long, where; and where the API key is kept."""
@@ -213,6 +217,38 @@ class SettingsDialog(QDialog):
             history_location=self.history_location.text().strip(),
             uncertain_below=round(self.uncertain_below.value(), 2),
         )
+
+
+_RUNNING_TESTS: set[_ConnectionTest] = set()
+
+
+class _TestSignals(QObject):
+    done = Signal(int, str)  # ticket, the line to show
+
+
+class _ConnectionTest(QRunnable):
+    """Lists a server's models off the GUI thread: a dead server can take the read timeout."""
+
+    def __init__(self, ticket: int, url: str, api_key: str | None) -> None:
+        super().__init__()
+        self.ticket, self.url, self.api_key = ticket, url, api_key
+        self.signals = _TestSignals()  # no parent: outlives the dialog if it closes first
+        self.setAutoDelete(False)  # Python owns it (_RUNNING_TESTS)
+
+    def run(self) -> None:
+        from ..engine.errors import EngineError
+        from ..engine.server import ServerBackend, ServerOptions
+
+        try:
+            backend = ServerBackend(ServerOptions(url=self.url, model="-", api_key=self.api_key))
+            models = backend.list_models()
+        except EngineError as error:
+            self.signals.done.emit(self.ticket, f"✗ {error}")
+            return
+        except Exception as error:  # noqa: BLE001 - said in the dialog, never lost on a pool thread
+            self.signals.done.emit(self.ticket, f"✗ {type(error).__name__}: {error}")
+            return
+        self.signals.done.emit(self.ticket, "✓ serves: " + (", ".join(models) or "no model"))
 
 
 def _combo(values: object, current: str) -> QComboBox:

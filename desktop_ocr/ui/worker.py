@@ -10,27 +10,19 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..engine.backend import Answer, Backend, CancelToken
 from ..engine.conversation import Conversation
-from ..engine.errors import EngineError
 from ..engine.options import EngineOptions, PixelBudget
 from ..engine.server import ServerOptions
+from .failures import Failure, FailureKind, failure_from
 
 
 @dataclass(frozen=True)
 class Job:
-    """One question about one conversation."""
+    """One question about one conversation: a snapshot, so later changes to the record cannot reach it."""
 
     request_id: int
     conversation: Conversation
     budget: PixelBudget
     max_new_tokens: int
-
-
-@dataclass
-class Failure:
-    """What went wrong, for the window to show: `kind` is the engine error's class name."""
-
-    kind: str
-    message: str
 
 
 class WorkerSignals(QObject):
@@ -92,11 +84,8 @@ class EngineWorker(QObject):
             self.backend = create_backend(options, server, self._on_download, self.signals.status.emit)
         except _ShuttingDown:
             return
-        except EngineError as error:
-            self.signals.load_failed.emit(Failure(type(error).__name__, str(error)))
-            return
         except Exception as error:  # noqa: BLE001 - the window must hear of every failure
-            self.signals.load_failed.emit(Failure("ModelLoadError", f"{type(error).__name__}: {error}"))
+            self.signals.load_failed.emit(failure_from(error, FailureKind.MODEL_LOAD))
             return
         self.signals.ready.emit(self.backend.describe())
 
@@ -123,7 +112,9 @@ class EngineWorker(QObject):
             self._state.current = (job.request_id, token)
         try:
             if self.backend is None:
-                self.signals.failed.emit(job.request_id, Failure("ModelNotLoaded", "the model is not loaded"))
+                self.signals.failed.emit(
+                    job.request_id, Failure(FailureKind.MODEL_NOT_LOADED, "the model is not loaded")
+                )
                 return
             answer: Answer = self.backend.generate(
                 job.conversation,
@@ -133,12 +124,8 @@ class EngineWorker(QObject):
                 max_new_tokens=job.max_new_tokens,
             )
             self.signals.finished.emit(job.request_id, answer)
-        except EngineError as error:
-            self.signals.failed.emit(job.request_id, Failure(type(error).__name__, str(error)))
         except Exception as error:  # noqa: BLE001 - reported, never swallowed
-            self.signals.failed.emit(
-                job.request_id, Failure("GenerationError", f"{type(error).__name__}: {error}")
-            )
+            self.signals.failed.emit(job.request_id, failure_from(error, FailureKind.GENERATION))
         finally:
             with self._state.lock:
                 self._state.current = None

@@ -13,6 +13,7 @@ import pytest
 
 from desktop_ocr.engine import (
     EngineOptions,
+    Hint,
     ModelLoadError,
     ModelNotFoundError,
     load_backend,
@@ -42,8 +43,13 @@ def test_offline_and_not_cached_says_how_to_use_a_local_folder():
     with pytest.raises(ModelNotFoundError) as caught:
         locate_model("someone/not-downloaded-model")
     message = str(caught.value)
-    assert "someone/not-downloaded-model" in message and "--model /path" in message
+    assert "someone/not-downloaded-model" in message
     assert "\n" not in message
+    assert "--" not in message  # no front end's flags in an engine message: the hint says it
+    assert caught.value.hint is Hint.CHOOSE_MODEL_FOLDER
+    from desktop_ocr.cli.output import error_line
+
+    assert error_line(caught.value).endswith("or pass --model /path/to/a/downloaded/model/folder")
 
 
 def test_a_model_in_the_hf_cache_is_found_offline(tiny_model, monkeypatch, tmp_path):

@@ -17,7 +17,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop_ocr.capture import CaptureError, grab_screens
-from desktop_ocr.ui.items import State
+from desktop_ocr.ui.records import State
 from tests.ui.snip_pixels import OFFSET, PatternWindow
 
 SCRIPT = Path(__file__).with_name("snip_pixels.py")
@@ -127,9 +127,9 @@ def test_snip_end_to_end_the_engine_gets_exactly_those_pixels(qtbot, window, pat
     assert window.isVisible()
     (item_id,) = window.items
     item = window.items[item_id]
-    assert np.array_equal(np.asarray(item.image), pattern.pixels[12:52, 10:130])
     assert item.name == "snip 1"
     qtbot.waitUntil(lambda: item.state is State.DONE, timeout=60_000)
+    assert np.array_equal(np.asarray(window.session.image(item_id)), pattern.pixels[12:52, 10:130])
     assert item.stats.original_size == (120, 40)
     assert window.pane.text == item.transcript() and item.transcript()
 
@@ -163,8 +163,8 @@ def test_a_tiny_selection_still_gets_an_answer(qtbot, window, pattern):
     drag(qtbot, overlay, QPoint(OFFSET[0] + 5, OFFSET[1] + 5), QPoint(OFFSET[0] + 45, OFFSET[1] + 8))
     qtbot.waitUntil(lambda: len(window.items) == 1, timeout=10_000)
     item = next(iter(window.items.values()))
-    assert item.image.size == (40, 3)
     qtbot.waitUntil(lambda: item.state is State.DONE, timeout=60_000)
+    assert window.session.image(item.record_id).size == (40, 3)
     assert item.stats.visual_tokens >= 4
 
 
@@ -247,8 +247,8 @@ def test_keep_in_tray_hides_instead_of_quitting(qtbot, make_window):
     window.tray = QSystemTrayIcon(window)  # a bare X server has no tray; the window logic is the same
     window.close()
     assert not window.isVisible()
-    assert window.thread_.isRunning() and window.model_ready  # the model stays loaded
+    assert window.session.engine_thread.isRunning() and window.model_ready  # the model stays loaded
     window.show_action.trigger()
     assert window.isVisible()
     window.quit_action.trigger()
-    assert not window.thread_.isRunning()
+    assert not window.session.engine_thread.isRunning()

@@ -1,0 +1,151 @@
+"""What the session keeps per image: a `Record` (no full image), and the seam that holds the images.
+
+A record is the unit the history store will persist: everything here is plain data except the
+thumbnail. The full image never lives on the record; `RecognitionSession.image(record_id)` reads
+it from an `ImageKeeper`, in memory today (`MemoryImageKeeper`) and on disk once the history
+store provides its own keeper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+
+from PIL import Image
+from PySide6.QtGui import QImage
+
+from ..engine.conversation import Turn
+from ..engine.stats import GenerationStats
+from ..render.markdown import as_markdown
+from .failures import FailureKind
+
+THUMBNAIL_SIZE = 160  # px, the longer side
+
+
+class SourceKind(str, Enum):
+    """Where an image came from."""
+
+    SNIP = "snip"
+    FILE = "file"
+    PASTE = "paste"  # image data from the clipboard or a drop
+    HANDOFF = "handoff"  # a path handed over by a second `desktop-ocr` process
+
+
+class State(str, Enum):
+    OPENING = "opening"  # the image is still being decoded, off the GUI thread
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass
+class Record:
+    """One image and everything asked and answered about it."""
+
+    record_id: int
+    source: SourceKind
+    name: str  # display name: a file name, "snip 3", "pasted image"
+    mode: str  # a Mode value, or "custom"
+    question: str  # the first question (the mode's prompt, or the custom prompt)
+    latex_mode: bool = False
+    path: str | None = None  # the file it was read from, when there is one
+    turns: list[Turn] = field(default_factory=list)
+    partial: str = ""  # the answer streaming in (or stopped) for an unanswered last turn
+    state: State = State.OPENING
+    stats: GenerationStats | None = None
+    model: str = ""  # the backend's description when the last answer was made
+    error: str = ""
+    failure_kind: FailureKind | None = None
+    edited: str | None = None  # the user's correction of the transcript, if any
+    thumbnail: QImage | None = None
+    size: tuple[int, int] = (0, 0)  # the full image's pixels
+    created: datetime = field(default_factory=datetime.now)
+
+    def transcript(self) -> str:
+        """What the pane shows: the answers, each follow-up question quoted before its answer."""
+        if self.edited is not None:
+            return self.edited
+        parts: list[str] = []
+        for index, turn in enumerate(self.turns):
+            answer = turn.answer if turn.answer is not None else self.partial
+            if index == 0 and len(self.turns) > 1:
+                answer = as_markdown(answer, self.latex_mode)  # a bare formula among other turns
+            if index > 0:
+                parts.append(f"\n\n---\n\n> **{turn.question.strip()}**\n\n")
+            parts.append(answer)
+        return "".join(parts)
+
+    @property
+    def bare_latex(self) -> bool:
+        """Whether the pane and the copy formats should read the text as one bare formula."""
+        return self.latex_mode and len(self.turns) == 1
+
+    @property
+    def busy(self) -> bool:
+        """Whether a request for this record is waiting or running."""
+        return self.state in (State.OPENING, State.QUEUED, State.RUNNING)
+
+
+class ImageKeeper(Protocol):
+    """Holds the full images by record id. Replaceable: the history store keeps them on disk."""
+
+    def put(self, record_id: int, image: Image.Image) -> None: ...
+
+    def get(self, record_id: int) -> Image.Image:
+        """The image; KeyError when the record has none."""
+        ...
+
+    def drop(self, record_id: int) -> None: ...
+
+
+class MemoryImageKeeper:
+    """Every image in memory, for as long as the session lives."""
+
+    def __init__(self) -> None:
+        self._images: dict[int, Image.Image] = {}
+
+    def put(self, record_id: int, image: Image.Image) -> None:
+        self._images[record_id] = image
+
+    def get(self, record_id: int) -> Image.Image:
+        return self._images[record_id]
+
+    def drop(self, record_id: int) -> None:
+        self._images.pop(record_id, None)
+
+
+def thumbnail(image: Image.Image, size: int = THUMBNAIL_SIZE) -> QImage:
+    """A small QImage of an RGB picture; safe off the GUI thread (QImage is not a widget)."""
+    width, height = image.size
+    scale = min(1.0, size / max(width, height))
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    # reducing_gap: shrink by whole factors first, so a huge scan is not filtered at full size.
+    return to_qimage(image.resize(target, Image.Resampling.BICUBIC, reducing_gap=2.0))
+
+
+PREVIEW_SIDE = 4096  # px: the view's copy of a huge scan; the engine always gets the full image
+
+
+def preview(image: Image.Image, side: int = PREVIEW_SIDE) -> QImage:
+    """The image for the view, at most `side` px long, in the format a QPixmap holds.
+
+    Made off the GUI thread: a full 9000×9000 pixmap costs the GUI thread ~300 ms to take in.
+    """
+    width, height = image.size
+    if max(width, height) > side:
+        scale = side / max(width, height)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return to_qimage(image).convertToFormat(QImage.Format.Format_RGB32)
+
+
+def to_qimage(image: Image.Image) -> QImage:
+    """An RGB PIL image as a QImage, by copying the pixels (no PNG round trip)."""
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    data = rgb.tobytes()
+    width, height = rgb.size
+    return QImage(data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
