@@ -6,7 +6,9 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from desktop_ocr.cli import build_parser
-from desktop_ocr.cli.parser import question, resolve_preset
+from desktop_ocr.cli.inputs import Input
+from desktop_ocr.cli.parser import resolve_preset
+from desktop_ocr.cli.pipeline import question_for
 from desktop_ocr.engine import Conversation, load_image
 from desktop_ocr.engine.presets import DEFAULT_PRESETS, Preset, PresetError, serialize
 from desktop_ocr.ui.settings import Settings, save_settings
@@ -30,7 +32,8 @@ def saved(tmp_path, monkeypatch):
 def test_preset_becomes_the_question(saved):
     args = build_parser().parse_args(["--cli", "x.png", "--preset", "just DIGITS"])
     resolve_preset(args)
-    assert question(args) == CUSTOM.prompt
+    assert question_for(args, Input("x.png")) == CUSTOM.prompt
+    assert question_for(args, Input("x.pdf", "pdf")) == CUSTOM.prompt  # documents too
 
 
 def test_defaults_apply_without_saved_settings(tmp_path, monkeypatch):
