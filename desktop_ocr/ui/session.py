@@ -100,6 +100,8 @@ class RecognitionSession(QObject):
         if options is not None:
             self.options, self.server = options, server
         self.stop()
+        if not self.ready:
+            self.worker.cancel()  # a warm-up of the model being replaced: cut it short
         self.ready = False
         self.model_loading.emit()
         self._load_requested.emit(self.options, self.server)
