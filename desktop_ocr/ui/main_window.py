@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self._snips = 0
         self._pending: set[int] = set()  # records whose image is being decoded
         self._problems: list[str] = []  # refused inputs, said once the batch has been opened
+        self._loader_line = ""  # the loader's last status line, cleared once the model is ready
         self.log: Callable[[str], None] = lambda _message: None  # --verbose prints these
         self.session = RecognitionSession(settings.engine_options(), settings.server_options(), parent=self)
         self.records = RecordListModel(self.session)
@@ -212,7 +213,7 @@ class MainWindow(QMainWindow):
         session.model_ready.connect(self._on_ready)
         session.model_failed.connect(self._on_load_failed)
         session.download_progress.connect(self._on_download)
-        session.status.connect(lambda message: self.statusBar().showMessage(message, 5000))
+        session.status.connect(self._on_status)
         session.record_changed.connect(self._on_record_changed)
         session.chunk.connect(self._on_chunk)
         session.finished.connect(self._on_finished)
@@ -249,6 +250,20 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.show()
 
+    def _on_status(self, message: str) -> None:
+        """Loader lines (loading, converting, warming up) stay until the model is ready."""
+        if self.model_ready:
+            self.statusBar().showMessage(message, 5000)
+            return
+        self._loader_line = message
+        self.statusBar().showMessage(message)
+        self.progress.setToolTip(message)
+
+    def _clear_loader_line(self) -> None:
+        if self._loader_line and self.statusBar().currentMessage() == self._loader_line:
+            self.statusBar().clearMessage()
+        self._loader_line = ""
+
     def _on_download(self, done: int, total: int) -> None:
         self.progress.show()
         if total:
@@ -262,10 +277,12 @@ class MainWindow(QMainWindow):
         self.log(f"ready: {description}")
         self.model_label.setText(description)
         self.progress.hide()
+        self._clear_loader_line()
 
     def _on_load_failed(self, failure: Failure) -> None:
         self.model_label.setText("no model")
         self.progress.hide()
+        self._clear_loader_line()
         self._say(word_load_failure(failure))
 
     # ----- inputs (decoded off the GUI thread)
