@@ -39,14 +39,17 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from ..engine.backend import Answer
+from ..engine.presets import Preset
 from ..engine.prompts import Mode, prompt_for
 from ..engine.stats import StopReason
 from ..render.export import Delimiters
 from ..render.math import default_math_renderer
 from . import copying, inputs
 from .failures import Failure, Wording, word_load_failure, word_run_failure
+from .hotkeys import HotkeyController
 from .image_view import ImageView
 from .inputs import Decoded, ImageLoader, Incoming, SourceKind
+from .notifier import Notifier
 from .record_list import RECORD_ID_ROLE, RecordListModel
 from .records import Record, State, preview
 from .result_pane import ResultPane
@@ -59,6 +62,7 @@ MODE_LABELS = {
     Mode.TEXT.value: "Text", Mode.LATEX.value: "LaTeX", Mode.MARKDOWN.value: "Markdown",
     Mode.DESCRIBE.value: "Describe", "custom": "Custom prompt…",
 }  # fmt: skip
+PRESET_PREFIX = "preset:"  # the mode box's data for a user preset: PRESET_PREFIX + its name
 WELCOME = """<h2>Nothing to read yet</h2><p>Give the window an image:</p><ul>
 <li><b>Drop</b> image files or a picture here</li><li><b>Paste</b> an image or a path: {paste}</li>
 <li><b>Open</b> image files: {open}</li><li><b>Snip</b> a region of the screen: {snip}</li></ul>
@@ -75,7 +79,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("desktop-ocr")
         self.setAcceptDrops(True)
         self.error_box: QMessageBox | None = None
-        self.tray: QSystemTrayIcon | None = None
+        self.notifier = Notifier(enabled=settings.notify)
+        self.notifier.clicked.connect(self.open_record)
+        self._tray: QSystemTrayIcon | None = None
+        self.hotkeys: HotkeyController | None = None  # the composition root's (ui/app.py)
         self._quitting = self._restore_after_snip = False
         self._snips = 0
         self._pending: set[int] = set()  # records whose image is being decoded
@@ -85,7 +92,12 @@ class MainWindow(QMainWindow):
         self.session = RecognitionSession(settings.engine_options(), settings.server_options(), parent=self)
         self.records = RecordListModel(self.session)
         self.loader = ImageLoader(self)
-        self.snips = SnipFlow(lambda: self.settings.capture_handler or None, self)
+        self.snips = SnipFlow(
+            lambda: self.settings.capture_handler or None,
+            self,
+            presets=lambda: self.settings.preset_list(),
+            mode_label=lambda: self.mode_box.currentText(),
+        )
         self._build_ui()
         self._connect()
         self.session.load()
@@ -144,6 +156,21 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(widget)
         self.resize(1100, 700)
 
+    def _fill_mode_box(self, current: str) -> None:
+        """The built-in modes, then the user's presets (so Recognize again can use one)."""
+        self.mode_box.blockSignals(True)
+        self.mode_box.clear()
+        for value, label in MODE_LABELS.items():
+            self.mode_box.addItem(label, value)
+        presets = self.settings.preset_list()
+        if presets:
+            self.mode_box.insertSeparator(self.mode_box.count())
+        for preset in presets:
+            self.mode_box.addItem(preset.name, PRESET_PREFIX + preset.name)
+        self.mode_box.setCurrentIndex(max(self.mode_box.findData(current), 0))
+        self.mode_box.blockSignals(False)
+        self.custom_prompt.setVisible(self.mode_box.currentData() == "custom")
+
     def _welcome_text(self) -> str:
         def keys(action: QAction) -> str:
             text = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
@@ -176,12 +203,10 @@ class MainWindow(QMainWindow):
         self.show_action = self._action("Show", self.bring_to_front)
         self.quit_action = self._action("Quit", self.quit, QKeySequence.StandardKey.Quit)
         self.mode_box = QComboBox()
-        for value, label in MODE_LABELS.items():
-            self.mode_box.addItem(label, value)
-        self.mode_box.setCurrentIndex(max(self.mode_box.findData(self.settings.mode), 0))
         self.custom_prompt = QLineEdit()
         self.custom_prompt.setPlaceholderText("Your question about the image")
         self.custom_prompt.setVisible(False)
+        self._fill_mode_box(self.settings.mode)
         self.mode_box.currentIndexChanged.connect(
             lambda _i: self.custom_prompt.setVisible(self.mode_box.currentData() == "custom")
         )
@@ -225,6 +250,15 @@ class MainWindow(QMainWindow):
         self.snips.failed.connect(self._on_snip_failed)
 
     # ----- the session, for tests and the composition root
+    @property
+    def tray(self) -> QSystemTrayIcon | None:
+        return self._tray
+
+    @tray.setter
+    def tray(self, tray: QSystemTrayIcon | None) -> None:
+        self._tray = tray
+        self.notifier.set_tray(tray)  # its balloon is the notification where D-Bus has none
+
     @property
     def items(self) -> dict[int, Record]:
         return self.session.records
@@ -286,9 +320,11 @@ class MainWindow(QMainWindow):
         self._say(word_load_failure(failure))
 
     # ----- inputs (decoded off the GUI thread)
-    def add_incoming(self, incoming: Iterable[Incoming]) -> list[int]:
-        """Give each image a record at once (OPENING) and decode it on the loader's thread."""
-        mode, question, latex = self._question()
+    def add_incoming(self, incoming: Iterable[Incoming], preset: Preset | None = None) -> list[int]:
+        """Give each image a record at once (OPENING) and decode it on the loader's thread.
+
+        The question is the toolbar's, or `preset`'s prompt (its name is the record's mode)."""
+        mode, question, latex = (preset.name, preset.prompt, False) if preset else self._question()
         added = []
         for entry in incoming:
             record_id = self.session.reserve(
@@ -361,6 +397,12 @@ class MainWindow(QMainWindow):
         mode = self.mode_box.currentData()
         if mode == "custom":
             return mode, self.custom_prompt.text().strip() or prompt_for(Mode.DESCRIBE), False
+        if mode.startswith(PRESET_PREFIX):
+            name = mode.removeprefix(PRESET_PREFIX)
+            for preset in self.settings.preset_list():
+                if preset.name == name:
+                    return preset.name, preset.prompt, False
+            mode = self.settings.mode  # the preset was renamed or removed since
         return mode, prompt_for(mode), mode == Mode.LATEX.value
 
     def recognize_again(self) -> None:
@@ -399,8 +441,14 @@ class MainWindow(QMainWindow):
         self.log(f"{record.name}: {answer.stats.summary()}")
         if answer.stats.stop_reason is StopReason.REPETITION:
             self.statusBar().showMessage("Stopped: the model was repeating itself", 8000)
+        copied = False
         if record.state is State.DONE and self.settings.auto_copy and self._current_id() == record_id:
             self.copy_markdown()
+            copied = True
+        if record.state is State.DONE:
+            self.notifier.answer_finished(
+                record_id, record.transcript(), copied, self.isVisible(), self.isActiveWindow()
+            )
         self.answer_finished.emit(record_id)
 
     def _on_failed(self, record_id: int, failure: Failure) -> None:
@@ -424,6 +472,13 @@ class MainWindow(QMainWindow):
     def _current_id(self) -> int | None:
         index: QModelIndex = self.item_list.currentIndex()
         return index.data(RECORD_ID_ROLE) if index.isValid() else None
+
+    def open_record(self, record_id: object) -> None:
+        """Show the window on that record (a notification was clicked)."""
+        self.bring_to_front()
+        if isinstance(record_id, int) and record_id in self.session.records:
+            self.pages.setCurrentIndex(1)
+            self.item_list.setCurrentIndex(self.records.index(self.records.row_of(record_id)))
 
     def current_item(self) -> Record | None:
         record_id = self._current_id()
@@ -491,7 +546,8 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self)
+        apply_hotkey = self.hotkeys.apply if self.hotkeys is not None else None
+        dialog = SettingsDialog(self.settings, self, apply_hotkey=apply_hotkey)
         if dialog.exec():
             self.apply_settings(dialog.result_settings())
 
@@ -502,6 +558,8 @@ class MainWindow(QMainWindow):
         reload = backend_of(settings) != backend_of(self.settings)
         self.settings = settings
         self.session.options = settings.engine_options()
+        self.notifier.enabled = settings.notify
+        self._fill_mode_box(self.mode_box.currentData() or settings.mode)
         if self.persist:
             save_settings(self.store, settings)
         if reload:
@@ -534,11 +592,14 @@ class MainWindow(QMainWindow):
         self.hide()
         self.snips.start()
 
-    def _on_snip(self, image: QImage) -> None:
-        self.log(f"snip: {image.width()}×{image.height()} px")
-        self.bring_to_front()
+    def _on_snip(self, image: QImage, preset: Preset | None = None) -> None:
+        self.log(f"snip: {image.width()}×{image.height()} px" + (f", preset {preset.name}" if preset else ""))
+        # Snipped from the tray (the hotkey with the window hidden): stay there, the notification
+        # says when the text is ready. Without a tray or notifications, show the window.
+        if self._restore_after_snip or self.tray is None or not self.notifier.enabled:
+            self.bring_to_front()
         self._snips += 1
-        self.add_incoming([Incoming(f"snip {self._snips}", SourceKind.SNIP, image)])
+        self.add_incoming([Incoming(f"snip {self._snips}", SourceKind.SNIP, image)], preset)
         self.snip_ended.emit(True)
 
     def _on_snip_cancelled(self) -> None:
