@@ -57,6 +57,7 @@ from .session import RecognitionSession
 from .settings import Settings, save_settings
 from .snip_flow import SnipFlow
 from .snip_overlay import SnipSession
+from .uncertain import SpanNavigator, mark_editor, record_marks, select_in_editor
 
 MODE_LABELS = {
     Mode.TEXT.value: "Text", Mode.LATEX.value: "LaTeX", Mode.MARKDOWN.value: "Markdown",
@@ -149,6 +150,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         bar = self.statusBar()
         self.model_label, self.stats_label = QLabel("loading model…"), QLabel("")
+        self.marks = SpanNavigator()
+        self.marks_label = QLabel("")
+        bar.addPermanentWidget(self.marks_label)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setRange(0, 0)
@@ -200,6 +204,8 @@ class MainWindow(QMainWindow):
             "Settings…", self.open_settings, QKeySequence.StandardKey.Preferences
         )
         self.snip_action = self._action("Snip", self.start_snip, "Ctrl+Alt+S")
+        self.next_mark_action = self._action("Next uncertain span", self.next_mark, "F8")
+        self.previous_mark_action = self._action("Previous uncertain span", self.previous_mark, "Shift+F8")
         self.show_action = self._action("Show", self.bring_to_front)
         self.quit_action = self._action("Quit", self.quit, QKeySequence.StandardKey.Quit)
         self.mode_box = QComboBox()
@@ -499,13 +505,35 @@ class MainWindow(QMainWindow):
         text = record.transcript()
         if record.state is State.FAILED and not text:
             text = f"*{record.error}*"
-        self.pane.show_text(text, streaming=record.state is State.RUNNING, latex_mode=record.bare_latex)
+        streaming = record.state is State.RUNNING
+        # Marks once an answer is whole (never while it streams), dropped once the user edits.
+        marks = [] if streaming else record_marks(record, self.settings.uncertain_below)
+        self.pane.show_text(text, streaming=streaming, latex_mode=record.bare_latex, marks=marks)
         if self.source.toPlainText() != text:
             self.source.blockSignals(True)
             self.source.setPlainText(text)
             self.source.blockSignals(False)
+        if marks != self.marks.spans:
+            self.marks.set_spans(marks)
+            mark_editor(self.source, marks)
+            self.marks_label.setText(self.marks.summary())
         if record.stats is not None:
             self.stats_label.setText(_stats_text(Answer(text, record.stats)))
+
+    def next_mark(self) -> None:
+        self._select_mark(self.marks.next())
+
+    def previous_mark(self) -> None:
+        self._select_mark(self.marks.previous())
+
+    def _select_mark(self, index: int | None) -> None:
+        """Select uncertain span `index` where the text is shown: the pane or the source editor."""
+        if index is None:
+            self.statusBar().showMessage("No uncertain spans", 3000)
+        elif self.result_stack.currentWidget() is self.source:
+            select_in_editor(self.source, self.marks.spans[index])
+        else:
+            self.pane.select_mark(index)
 
     def toggle_source(self) -> None:
         editing = self.result_stack.currentWidget() is self.pane
@@ -559,6 +587,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.session.options = settings.engine_options()
         self.notifier.enabled = settings.notify
+        self._show_current()  # the marks follow a new threshold
         self._fill_mode_box(self.mode_box.currentData() or settings.mode)
         if self.persist:
             save_settings(self.store, settings)
