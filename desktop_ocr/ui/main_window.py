@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
             return
         self._loader_line = message
         self.statusBar().showMessage(message)
+        self.model_label.setText(message)  # permanent: a passing message cannot hide the progress
         self.progress.setToolTip(message)
 
     def _clear_loader_line(self) -> None:
@@ -581,7 +582,16 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, settings: Settings) -> None:
         def backend_of(s: Settings) -> tuple[object, ...]:
-            return s.engine_options().model, s.device, s.dtype, s.server_options()
+            engine = s.engine_options()
+            return (
+                engine.model,
+                s.device,
+                s.dtype,
+                engine.backend,
+                engine.weights,
+                engine.compile_decode,
+                s.server_options(),
+            )
 
         reload = backend_of(settings) != backend_of(self.settings)
         self.settings = settings
