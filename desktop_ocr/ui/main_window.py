@@ -453,12 +453,16 @@ class MainWindow(QMainWindow):
             self.copy_markdown()
             copied = True
         if record.state is State.DONE:
-            self.notifier.answer_finished(
+            told = self.notifier.answer_finished(
                 record_id, record.transcript(), copied, self.isVisible(), self.isActiveWindow()
             )
+            if not told and not self.isVisible():
+                self.open_record(record_id)  # hidden, and no notification could say so
         self.answer_finished.emit(record_id)
 
     def _on_failed(self, record_id: int, failure: Failure) -> None:
+        if not self.isVisible():
+            self.open_record(record_id)  # a snip from the tray failed: show why
         self._say(word_run_failure(failure))
         self.answer_finished.emit(record_id)
 

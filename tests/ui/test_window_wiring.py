@@ -60,6 +60,16 @@ def test_a_snip_from_the_tray_notifies_and_the_click_opens_that_answer(
     assert window.current_item() is first
 
 
+def test_with_notifications_off_a_snip_from_the_tray_brings_the_window_back(qtbot, make_window):
+    window = make_window(notify=False)
+    window.tray = QSystemTrayIcon(QIcon())
+    window.hide()
+    window._restore_after_snip = False
+    with qtbot.waitSignal(window.answer_finished, timeout=120_000) as done:
+        window.snips.taken.emit(snipped(), None)
+    assert window.isVisible() and window.current_item() is window.items[done.args[0]]
+
+
 def test_no_notification_while_the_window_is_in_front(
     qtbot, make_window, bus_address, notifications, tmp_path
 ):
