@@ -601,7 +601,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.session.options = settings.engine_options()
         self.notifier.enabled = settings.notify
-        self._show_current()  # the marks follow a new threshold
+        record = self.current_item()
+        if record is not None:
+            self._show_record(record)  # the marks follow a new threshold
         self._fill_mode_box(self.mode_box.currentData() or settings.mode)
         if self.persist:
             save_settings(self.store, settings)

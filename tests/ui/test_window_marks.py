@@ -95,3 +95,13 @@ def test_follow_up_marks_sit_on_each_turns_answer(qtbot, make_window, tmp_path):
     assert all(not (s.start <= question_at < s.end) for s in marks)  # the quoted question: no mark
     if record.turns[1].answer.strip():
         assert any(s.start > question_at for s in marks)  # the follow-up's answer is marked too
+
+
+def test_a_new_threshold_in_settings_remarks_the_shown_answer(qtbot, make_window, tmp_path):
+    from dataclasses import replace
+
+    window = make_window(uncertain_below=1.0)
+    answered(qtbot, window, write_noise(tmp_path / "a.png"))
+    assert window.marks.spans
+    window.apply_settings(replace(window.settings, uncertain_below=0.0))
+    assert window.marks.spans == [] and window.pane.mark_ranges() == []
