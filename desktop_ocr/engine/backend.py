@@ -43,9 +43,10 @@ class Backend(Protocol):
         """Model, device and dtype, for a status line."""
         ...
 
-    def warm_up(self) -> None:
+    def warm_up(self, cancel: CancelToken | None = None) -> None:
         """Run a small image through the whole path once (seconds; call off the GUI thread
-        right after loading), so that the first real snip is not slowed by one-time set-up."""
+        right after loading), so that the first real snip is not slowed by one-time set-up.
+        `cancel` stops it early (closing the app, loading another model)."""
         ...
 
     def generate(

@@ -93,7 +93,7 @@ class ServerBackend:
         )
         self.model = options.model or self._only_model()
 
-    def warm_up(self) -> None:
+    def warm_up(self, cancel: CancelToken | None = None) -> None:
         """Nothing to do: the server keeps its model loaded and warm."""
 
     def describe(self) -> str:

@@ -86,7 +86,7 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
         window, app.windowIcon(), window.snip_action, window.show_action, window.quit_action
     )
     app.setQuitOnLastWindowClosed(not (window.settings.keep_in_tray and window.tray is not None))
-    hotkey = start_hotkey(window)
+    hotkey = window.hotkeys = start_hotkey(window)  # Settings changes the key through it
     if args.snip:
         window.start_snip()
     else:

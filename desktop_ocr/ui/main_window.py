@@ -39,14 +39,17 @@ from PySide6.QtWidgets import (
 )  # fmt: skip
 
 from ..engine.backend import Answer
+from ..engine.presets import Preset
 from ..engine.prompts import Mode, prompt_for
 from ..engine.stats import StopReason
 from ..render.export import Delimiters
 from ..render.math import default_math_renderer
 from . import copying, inputs
 from .failures import Failure, Wording, word_load_failure, word_run_failure
+from .hotkeys import HotkeyController
 from .image_view import ImageView
 from .inputs import Decoded, ImageLoader, Incoming, SourceKind
+from .notifier import Notifier
 from .record_list import RECORD_ID_ROLE, RecordListModel
 from .records import Record, State, preview
 from .result_pane import ResultPane
@@ -54,11 +57,13 @@ from .session import RecognitionSession
 from .settings import Settings, save_settings
 from .snip_flow import SnipFlow
 from .snip_overlay import SnipSession
+from .uncertain import SpanNavigator, mark_editor, record_marks, select_in_editor
 
 MODE_LABELS = {
     Mode.TEXT.value: "Text", Mode.LATEX.value: "LaTeX", Mode.MARKDOWN.value: "Markdown",
     Mode.DESCRIBE.value: "Describe", "custom": "Custom prompt…",
 }  # fmt: skip
+PRESET_PREFIX = "preset:"  # the mode box's data for a user preset: PRESET_PREFIX + its name
 WELCOME = """<h2>Nothing to read yet</h2><p>Give the window an image:</p><ul>
 <li><b>Drop</b> image files or a picture here</li><li><b>Paste</b> an image or a path: {paste}</li>
 <li><b>Open</b> image files: {open}</li><li><b>Snip</b> a region of the screen: {snip}</li></ul>
@@ -75,16 +80,25 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("desktop-ocr")
         self.setAcceptDrops(True)
         self.error_box: QMessageBox | None = None
-        self.tray: QSystemTrayIcon | None = None
+        self.notifier = Notifier(enabled=settings.notify)
+        self.notifier.clicked.connect(self.open_record)
+        self._tray: QSystemTrayIcon | None = None
+        self.hotkeys: HotkeyController | None = None  # the composition root's (ui/app.py)
         self._quitting = self._restore_after_snip = False
         self._snips = 0
         self._pending: set[int] = set()  # records whose image is being decoded
         self._problems: list[str] = []  # refused inputs, said once the batch has been opened
+        self._loader_line = ""  # the loader's last status line, cleared once the model is ready
         self.log: Callable[[str], None] = lambda _message: None  # --verbose prints these
         self.session = RecognitionSession(settings.engine_options(), settings.server_options(), parent=self)
         self.records = RecordListModel(self.session)
         self.loader = ImageLoader(self)
-        self.snips = SnipFlow(lambda: self.settings.capture_handler or None, self)
+        self.snips = SnipFlow(
+            lambda: self.settings.capture_handler or None,
+            self,
+            presets=lambda: self.settings.preset_list(),
+            mode_label=lambda: self.mode_box.currentText(),
+        )
         self._build_ui()
         self._connect()
         self.session.load()
@@ -136,12 +150,30 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         bar = self.statusBar()
         self.model_label, self.stats_label = QLabel("loading model…"), QLabel("")
+        self.marks = SpanNavigator()
+        self.marks_label = QLabel("")
+        bar.addPermanentWidget(self.marks_label)
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setRange(0, 0)
         for widget in (self.stats_label, self.progress, self.model_label):
             bar.addPermanentWidget(widget)
         self.resize(1100, 700)
+
+    def _fill_mode_box(self, current: str) -> None:
+        """The built-in modes, then the user's presets (so Recognize again can use one)."""
+        self.mode_box.blockSignals(True)
+        self.mode_box.clear()
+        for value, label in MODE_LABELS.items():
+            self.mode_box.addItem(label, value)
+        presets = self.settings.preset_list()
+        if presets:
+            self.mode_box.insertSeparator(self.mode_box.count())
+        for preset in presets:
+            self.mode_box.addItem(preset.name, PRESET_PREFIX + preset.name)
+        self.mode_box.setCurrentIndex(max(self.mode_box.findData(current), 0))
+        self.mode_box.blockSignals(False)
+        self.custom_prompt.setVisible(self.mode_box.currentData() == "custom")
 
     def _welcome_text(self) -> str:
         def keys(action: QAction) -> str:
@@ -172,15 +204,15 @@ class MainWindow(QMainWindow):
             "Settings…", self.open_settings, QKeySequence.StandardKey.Preferences
         )
         self.snip_action = self._action("Snip", self.start_snip, "Ctrl+Alt+S")
+        self.next_mark_action = self._action("Next uncertain span", self.next_mark, "F8")
+        self.previous_mark_action = self._action("Previous uncertain span", self.previous_mark, "Shift+F8")
         self.show_action = self._action("Show", self.bring_to_front)
         self.quit_action = self._action("Quit", self.quit, QKeySequence.StandardKey.Quit)
         self.mode_box = QComboBox()
-        for value, label in MODE_LABELS.items():
-            self.mode_box.addItem(label, value)
-        self.mode_box.setCurrentIndex(max(self.mode_box.findData(self.settings.mode), 0))
         self.custom_prompt = QLineEdit()
         self.custom_prompt.setPlaceholderText("Your question about the image")
         self.custom_prompt.setVisible(False)
+        self._fill_mode_box(self.settings.mode)
         self.mode_box.currentIndexChanged.connect(
             lambda _i: self.custom_prompt.setVisible(self.mode_box.currentData() == "custom")
         )
@@ -212,7 +244,7 @@ class MainWindow(QMainWindow):
         session.model_ready.connect(self._on_ready)
         session.model_failed.connect(self._on_load_failed)
         session.download_progress.connect(self._on_download)
-        session.status.connect(lambda message: self.statusBar().showMessage(message, 5000))
+        session.status.connect(self._on_status)
         session.record_changed.connect(self._on_record_changed)
         session.chunk.connect(self._on_chunk)
         session.finished.connect(self._on_finished)
@@ -224,6 +256,15 @@ class MainWindow(QMainWindow):
         self.snips.failed.connect(self._on_snip_failed)
 
     # ----- the session, for tests and the composition root
+    @property
+    def tray(self) -> QSystemTrayIcon | None:
+        return self._tray
+
+    @tray.setter
+    def tray(self, tray: QSystemTrayIcon | None) -> None:
+        self._tray = tray
+        self.notifier.set_tray(tray)  # its balloon is the notification where D-Bus has none
+
     @property
     def items(self) -> dict[int, Record]:
         return self.session.records
@@ -249,6 +290,21 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.show()
 
+    def _on_status(self, message: str) -> None:
+        """Loader lines (loading, converting, warming up) stay until the model is ready."""
+        if self.model_ready:
+            self.statusBar().showMessage(message, 5000)
+            return
+        self._loader_line = message
+        self.statusBar().showMessage(message)
+        self.model_label.setText(message)  # permanent: a passing message cannot hide the progress
+        self.progress.setToolTip(message)
+
+    def _clear_loader_line(self) -> None:
+        if self._loader_line and self.statusBar().currentMessage() == self._loader_line:
+            self.statusBar().clearMessage()
+        self._loader_line = ""
+
     def _on_download(self, done: int, total: int) -> None:
         self.progress.show()
         if total:
@@ -262,16 +318,20 @@ class MainWindow(QMainWindow):
         self.log(f"ready: {description}")
         self.model_label.setText(description)
         self.progress.hide()
+        self._clear_loader_line()
 
     def _on_load_failed(self, failure: Failure) -> None:
         self.model_label.setText("no model")
         self.progress.hide()
+        self._clear_loader_line()
         self._say(word_load_failure(failure))
 
     # ----- inputs (decoded off the GUI thread)
-    def add_incoming(self, incoming: Iterable[Incoming]) -> list[int]:
-        """Give each image a record at once (OPENING) and decode it on the loader's thread."""
-        mode, question, latex = self._question()
+    def add_incoming(self, incoming: Iterable[Incoming], preset: Preset | None = None) -> list[int]:
+        """Give each image a record at once (OPENING) and decode it on the loader's thread.
+
+        The question is the toolbar's, or `preset`'s prompt (its name is the record's mode)."""
+        mode, question, latex = (preset.name, preset.prompt, False) if preset else self._question()
         added = []
         for entry in incoming:
             record_id = self.session.reserve(
@@ -344,6 +404,12 @@ class MainWindow(QMainWindow):
         mode = self.mode_box.currentData()
         if mode == "custom":
             return mode, self.custom_prompt.text().strip() or prompt_for(Mode.DESCRIBE), False
+        if mode.startswith(PRESET_PREFIX):
+            name = mode.removeprefix(PRESET_PREFIX)
+            for preset in self.settings.preset_list():
+                if preset.name == name:
+                    return preset.name, preset.prompt, False
+            mode = self.settings.mode  # the preset was renamed or removed since
         return mode, prompt_for(mode), mode == Mode.LATEX.value
 
     def recognize_again(self) -> None:
@@ -382,11 +448,21 @@ class MainWindow(QMainWindow):
         self.log(f"{record.name}: {answer.stats.summary()}")
         if answer.stats.stop_reason is StopReason.REPETITION:
             self.statusBar().showMessage("Stopped: the model was repeating itself", 8000)
+        copied = False
         if record.state is State.DONE and self.settings.auto_copy and self._current_id() == record_id:
             self.copy_markdown()
+            copied = True
+        if record.state is State.DONE:
+            told = self.notifier.answer_finished(
+                record_id, record.transcript(), copied, self.isVisible(), self.isActiveWindow()
+            )
+            if not told and not self.isVisible():
+                self.open_record(record_id)  # hidden, and no notification could say so
         self.answer_finished.emit(record_id)
 
     def _on_failed(self, record_id: int, failure: Failure) -> None:
+        if not self.isVisible():
+            self.open_record(record_id)  # a snip from the tray failed: show why
         self._say(word_run_failure(failure))
         self.answer_finished.emit(record_id)
 
@@ -408,6 +484,13 @@ class MainWindow(QMainWindow):
         index: QModelIndex = self.item_list.currentIndex()
         return index.data(RECORD_ID_ROLE) if index.isValid() else None
 
+    def open_record(self, record_id: object) -> None:
+        """Show the window on that record (a notification was clicked)."""
+        self.bring_to_front()
+        if isinstance(record_id, int) and record_id in self.session.records:
+            self.pages.setCurrentIndex(1)
+            self.item_list.setCurrentIndex(self.records.index(self.records.row_of(record_id)))
+
     def current_item(self) -> Record | None:
         record_id = self._current_id()
         return self.session.records.get(record_id) if record_id is not None else None
@@ -427,13 +510,35 @@ class MainWindow(QMainWindow):
         text = record.transcript()
         if record.state is State.FAILED and not text:
             text = f"*{record.error}*"
-        self.pane.show_text(text, streaming=record.state is State.RUNNING, latex_mode=record.bare_latex)
+        streaming = record.state is State.RUNNING
+        # Marks once an answer is whole (never while it streams), dropped once the user edits.
+        marks = [] if streaming else record_marks(record, self.settings.uncertain_below)
+        self.pane.show_text(text, streaming=streaming, latex_mode=record.bare_latex, marks=marks)
         if self.source.toPlainText() != text:
             self.source.blockSignals(True)
             self.source.setPlainText(text)
             self.source.blockSignals(False)
+        if marks != self.marks.spans:
+            self.marks.set_spans(marks)
+            mark_editor(self.source, marks)
+            self.marks_label.setText(self.marks.summary())
         if record.stats is not None:
             self.stats_label.setText(_stats_text(Answer(text, record.stats)))
+
+    def next_mark(self) -> None:
+        self._select_mark(self.marks.next())
+
+    def previous_mark(self) -> None:
+        self._select_mark(self.marks.previous())
+
+    def _select_mark(self, index: int | None) -> None:
+        """Select uncertain span `index` where the text is shown: the pane or the source editor."""
+        if index is None:
+            self.statusBar().showMessage("No uncertain spans", 3000)
+        elif self.result_stack.currentWidget() is self.source:
+            select_in_editor(self.source, self.marks.spans[index])
+        else:
+            self.pane.select_mark(index)
 
     def toggle_source(self) -> None:
         editing = self.result_stack.currentWidget() is self.pane
@@ -474,17 +579,32 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self)
+        apply_hotkey = self.hotkeys.apply if self.hotkeys is not None else None
+        dialog = SettingsDialog(self.settings, self, apply_hotkey=apply_hotkey)
         if dialog.exec():
             self.apply_settings(dialog.result_settings())
 
     def apply_settings(self, settings: Settings) -> None:
         def backend_of(s: Settings) -> tuple[object, ...]:
-            return s.engine_options().model, s.device, s.dtype, s.server_options()
+            engine = s.engine_options()
+            return (
+                engine.model,
+                s.device,
+                s.dtype,
+                engine.backend,
+                engine.weights,
+                engine.compile_decode,
+                s.server_options(),
+            )
 
         reload = backend_of(settings) != backend_of(self.settings)
         self.settings = settings
         self.session.options = settings.engine_options()
+        self.notifier.enabled = settings.notify
+        record = self.current_item()
+        if record is not None:
+            self._show_record(record)  # the marks follow a new threshold
+        self._fill_mode_box(self.mode_box.currentData() or settings.mode)
         if self.persist:
             save_settings(self.store, settings)
         if reload:
@@ -517,11 +637,14 @@ class MainWindow(QMainWindow):
         self.hide()
         self.snips.start()
 
-    def _on_snip(self, image: QImage) -> None:
-        self.log(f"snip: {image.width()}×{image.height()} px")
-        self.bring_to_front()
+    def _on_snip(self, image: QImage, preset: Preset | None = None) -> None:
+        self.log(f"snip: {image.width()}×{image.height()} px" + (f", preset {preset.name}" if preset else ""))
+        # Snipped from the tray (the hotkey with the window hidden): stay there, the notification
+        # says when the text is ready. Without a tray or notifications, show the window.
+        if self._restore_after_snip or self.tray is None or not self.notifier.enabled:
+            self.bring_to_front()
         self._snips += 1
-        self.add_incoming([Incoming(f"snip {self._snips}", SourceKind.SNIP, image)])
+        self.add_incoming([Incoming(f"snip {self._snips}", SourceKind.SNIP, image)], preset)
         self.snip_ended.emit(True)
 
     def _on_snip_cancelled(self) -> None:

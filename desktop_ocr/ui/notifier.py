@@ -46,12 +46,19 @@ class Notifier(QObject):
     ) -> None:
         super().__init__()
         self.enabled = enabled  # Settings.notify
-        self.tray = tray
+        self.tray: QSystemTrayIcon | None = None
         self.use_dbus = sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))
         self.bus = bus if bus is not None else (QDBusConnection.sessionBus() if self.use_dbus else None)
         self._records: dict[int, object] = {}  # notification id -> record id
         self._tray_record: object = None
         self._listening = False
+        self.set_tray(tray)
+
+    def set_tray(self, tray: QSystemTrayIcon | None) -> None:
+        """The tray whose balloon is the fallback (the app makes its tray after the window)."""
+        if self.tray is not None:
+            self.tray.messageClicked.disconnect(self._on_tray_clicked)
+        self.tray = tray
         if tray is not None:
             tray.messageClicked.connect(self._on_tray_clicked)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
 from PIL import Image
 from PySide6.QtGui import QImage
@@ -22,6 +22,7 @@ from ..render.markdown import as_markdown
 from .failures import FailureKind
 
 THUMBNAIL_SIZE = 160  # px, the longer side
+QUESTION = -1  # Record._parts(): this piece is a quoted follow-up question, no answer
 
 
 class SourceKind(str, Enum):
@@ -64,20 +65,41 @@ class Record:
     thumbnail: QImage | None = None
     size: tuple[int, int] = (0, 0)  # the full image's pixels
     created: datetime = field(default_factory=datetime.now)
+    # Per answered turn, its generated tokens (engine.confidence.TokenInfo: text, p, alternatives);
+    # () where the backend gave none. Kept so that re-selecting the record re-shows its marks.
+    tokens: list[tuple[Any, ...]] = field(default_factory=list)
 
     def transcript(self) -> str:
         """What the pane shows: the answers, each follow-up question quoted before its answer."""
         if self.edited is not None:
             return self.edited
-        parts: list[str] = []
+        return "".join(part for part, _answer_at in self._parts())
+
+    def answer_offsets(self) -> list[int | None]:
+        """Where each turn's answer starts in transcript() (None where it was reworded there)."""
+        offsets: list[int | None] = []
+        position = 0
+        for part, answer_at in self._parts():
+            if answer_at != QUESTION:
+                offsets.append(None if answer_at is None else position + answer_at)
+            position += len(part)
+        return offsets
+
+    def _parts(self) -> list[tuple[str, int | None]]:
+        """transcript()'s pieces: each quoted question (QUESTION), each answer with its offset in it."""
+        parts: list[tuple[str, int | None]] = []
         for index, turn in enumerate(self.turns):
             answer = turn.answer if turn.answer is not None else self.partial
+            shown: str = answer
+            at: int | None = 0
             if index == 0 and len(self.turns) > 1:
-                answer = as_markdown(answer, self.latex_mode)  # a bare formula among other turns
+                shown = as_markdown(answer, self.latex_mode)  # a bare formula among other turns
+                found = shown.find(answer) if answer else 0
+                at = found if found >= 0 else None
             if index > 0:
-                parts.append(f"\n\n---\n\n> **{turn.question.strip()}**\n\n")
-            parts.append(answer)
-        return "".join(parts)
+                parts.append((f"\n\n---\n\n> **{turn.question.strip()}**\n\n", QUESTION))
+            parts.append((shown, at))
+        return parts
 
     @property
     def bare_latex(self) -> bool:

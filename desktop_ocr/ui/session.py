@@ -100,6 +100,8 @@ class RecognitionSession(QObject):
         if options is not None:
             self.options, self.server = options, server
         self.stop()
+        if not self.ready:
+            self.worker.cancel()  # a warm-up of the model being replaced: cut it short
         self.ready = False
         self.model_loading.emit()
         self._load_requested.emit(self.options, self.server)
@@ -307,6 +309,10 @@ class RecognitionSession(QObject):
             else:
                 record.turns = request.conversation.turns  # the snapshot, answered
                 record.partial = ""
+                # Earlier turns keep their tokens; a fresh recognition has one turn and drops them.
+                earlier = record.tokens[: len(record.turns) - 1]
+                earlier += [()] * (len(record.turns) - 1 - len(earlier))
+                record.tokens = [*earlier, tuple(answer.tokens)]
             self._set_state(record, State.CANCELLED if cancelled else State.DONE)
             self.finished.emit(record.record_id, answer)
         self._start_next()

@@ -1,8 +1,9 @@
-"""Edit the saved settings; changing the model, device or dtype reloads the model."""
+"""Edit the saved settings; changing the model, device, dtype, backend or weights reloads the model."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import (
@@ -26,7 +27,7 @@ from ..engine import options as defaults
 from ..engine.prompts import Mode
 from ..render.export import Delimiters
 from .settings import Settings
-from .settings_sections import HotkeySection, PresetsSection
+from .settings_sections import HotkeySection, PresetsSection, RuntimeSection
 
 
 class SettingsDialog(QDialog):
@@ -57,6 +58,7 @@ class SettingsDialog(QDialog):
         self.dtype = _combo(defaults.DTYPES, settings.dtype)
         form.addRow("Device", self.device)
         form.addRow("Dtype", self.dtype)
+        self.runtime_section = RuntimeSection(form, settings)
 
         low, high = defaults.MIN_BUDGET_TOKENS, defaults.MAX_BUDGET_TOKENS
         self.min_tokens = _spin(low, high, settings.min_pixels // defaults.PIXELS_PER_TOKEN)
@@ -193,7 +195,10 @@ class SettingsDialog(QDialog):
 
     def result_settings(self) -> Settings:
         min_tokens = min(self.min_tokens.value(), self.max_tokens.value())
-        return Settings(
+        # From the settings given: a field this dialog does not show keeps its value.
+        return replace(
+            self._settings,
+            **self.runtime_section.values(),  # type: ignore[arg-type]
             model=self.model.text().strip(),
             device=self.device.currentText(),
             dtype=self.dtype.currentText(),

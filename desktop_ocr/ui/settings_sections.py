@@ -1,4 +1,4 @@
-"""Settings dialog sections of their own: the global hotkey with notifications, and presets.
+"""Settings dialog sections of their own: the global hotkey with notifications, presets, runtime.
 
 Kept apart from settings_dialog.py so each section is built, validated and tested alone;
 the dialog adds them to its form and asks them for their values.
@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterable
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine import presets as prompt_presets
+from ..engine.options import BACKENDS, WEIGHT_FORMATS
 from .hotkeys import probe_hotkey
 from .settings import Settings
 
@@ -161,3 +164,42 @@ class PresetsSection:
 
     def value(self) -> str:
         return prompt_presets.serialize(self.presets())
+
+
+# The runtime settings, one row each: (Settings field, label, choices; None: a check box).
+# The choices are engine/options.py's own tuples, so a new backend or format shows up here.
+RUNTIME_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
+    ("backend", "Backend (auto: OpenVINO for a converted model on a CPU)", BACKENDS),
+    ("weights", "OpenVINO weights", WEIGHT_FORMATS),
+    ("compile_decode", "Compile the decode step on CUDA (static KV cache; compiled after loading)", None),
+)
+
+
+class RuntimeSection:
+    """Backend, weight format and compiled decode, generated from RUNTIME_FIELDS; a change reloads."""
+
+    def __init__(self, form: QFormLayout, settings: Settings) -> None:
+        group = QGroupBox("Runtime")
+        layout = QFormLayout(group)
+        self.widgets: dict[str, QComboBox | QCheckBox] = {}
+        for name, label, choices in RUNTIME_FIELDS:
+            value = getattr(settings, name)
+            if choices is None:
+                box = QCheckBox(label)
+                box.setChecked(bool(value))
+                layout.addRow(box)
+                self.widgets[name] = box
+            else:
+                combo = QComboBox()
+                combo.addItems(list(choices))
+                combo.setCurrentIndex(max(combo.findText(str(value)), 0))
+                layout.addRow(label, combo)
+                self.widgets[name] = combo
+        form.addRow(group)
+
+    def values(self) -> dict[str, object]:
+        """The fields' values, for dataclasses.replace(settings, **values)."""
+        return {
+            name: widget.isChecked() if isinstance(widget, QCheckBox) else widget.currentText()
+            for name, widget in self.widgets.items()
+        }

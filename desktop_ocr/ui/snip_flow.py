@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from ..capture import CaptureError, grab_screens
+from ..engine.presets import Preset
 from .snip_overlay import SnipSession
 
 SNIP_GRAB_DELAY_MS = 250
 
 
 class SnipFlow(QObject):
-    """One snip at a time. `taken` carries the region; `failed` a capture error's message."""
+    """One snip at a time. `taken` carries the region and the preset picked by keys 1–9 (or None);
+    `failed` a capture error's message."""
 
-    taken = Signal(QImage)
+    taken = Signal(QImage, object)  # region, Preset | None
     cancelled = Signal()
     failed = Signal(str)
 
-    def __init__(self, handler: Callable[[], str | None], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        handler: Callable[[], str | None],
+        parent: QObject | None = None,
+        presets: Callable[[], Sequence[Preset]] = lambda: (),
+        mode_label: Callable[[], str] = lambda: "",
+    ) -> None:
         super().__init__(parent)
         self.handler = handler  # the capture handler setting, read at each snip
+        self.presets = presets  # the saved presets and the current mode's name, read at each snip
+        self.mode_label = mode_label
         self.overlays: SnipSession | None = None
         self.active = False
 
@@ -42,14 +52,14 @@ class SnipFlow(QObject):
             self.active = False
             self.failed.emit(str(error))
             return
-        self.overlays = SnipSession(grabs)
-        self.overlays.finished.connect(self._taken)
+        self.overlays = SnipSession(grabs, self.presets(), mode_label=self.mode_label())
+        self.overlays.finished_with_preset.connect(self._taken)
         self.overlays.cancelled.connect(self._cancelled)
         self.overlays.show()
 
-    def _taken(self, image: QImage) -> None:
+    def _taken(self, image: QImage, preset: Preset | None) -> None:
         self.overlays, self.active = None, False
-        self.taken.emit(image)
+        self.taken.emit(image, preset)
 
     def _cancelled(self) -> None:
         self.overlays, self.active = None, False

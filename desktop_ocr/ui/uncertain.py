@@ -3,11 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
-from ..render.marks import Span
+from ..render.marks import Span, uncertain_spans
+from .records import Record
+
+
+def record_marks(record: Record, below: float) -> list[Span]:
+    """Every answered turn's uncertain spans, at their places in `record.transcript()`.
+
+    None once the user has edited the text (the offsets no longer hold), nor for a turn whose
+    tokens do not spell its answer or whose answer the transcript rewords (a bare formula).
+    """
+    if record.edited is not None or below <= 0:
+        return []
+    spans: list[Span] = []
+    for turn, tokens, offset in zip(record.turns, record.tokens, record.answer_offsets(), strict=False):
+        if offset is None or not tokens or turn.answer is None:
+            continue
+        if "".join(token.text for token in tokens) != turn.answer:
+            continue
+        for span in uncertain_spans(tokens, below):
+            spans.append(replace(span, start=span.start + offset, end=span.end + offset))
+    return spans
 
 
 class SpanNavigator:

@@ -25,6 +25,9 @@ class Job:
     max_new_tokens: int
 
 
+WARM_UP_REQUEST = -1  # the cancel state's request id while warming up
+
+
 class WorkerSignals(QObject):
     """Everything the worker reports, emitted from its thread, delivered queued to the GUI."""
 
@@ -87,7 +90,31 @@ class EngineWorker(QObject):
         except Exception as error:  # noqa: BLE001 - the window must hear of every failure
             self.signals.load_failed.emit(failure_from(error, FailureKind.MODEL_LOAD))
             return
-        self.signals.ready.emit(self.backend.describe())
+        self._warm_up(self.backend)
+        if not self._state.shutting_down:
+            self.signals.ready.emit(self.backend.describe())
+
+    def _warm_up(self, backend: Backend) -> None:
+        """One small generation before `ready`, so the first snip's TTFT is a warm one.
+
+        Before `ready` rather than after: jobs wait in the session's queue (where Stop drops
+        them cleanly) instead of sitting on this thread as "running" behind the warm-up, and
+        the first answer's stats measure a warm model. Cancel (a reload, closing) cuts it short;
+        a failing warm-up is only said: the real request will report the same error properly.
+        """
+        token = CancelToken()
+        with self._state.lock:
+            if self._state.shutting_down:
+                return
+            self._state.current = (WARM_UP_REQUEST, token)
+        self.signals.status.emit("warming up the model…")
+        try:
+            backend.warm_up(token)
+        except Exception as error:  # noqa: BLE001 - not fatal: the first request will say
+            self.signals.status.emit(f"warm-up failed: {error}")
+        finally:
+            with self._state.lock:
+                self._state.current = None
 
     def release(self) -> None:
         """Free the current model here and now, on this thread.

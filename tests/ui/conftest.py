@@ -23,6 +23,7 @@ def make_window(qtbot, tiny_model, tmp_path):
             "device": "cpu",
             "dtype": "float32",
             "max_new_tokens": MAX_NEW,
+            "notify": False,  # no notifications on the desktop the tests run on (tests opt in)
             **changes,
         }
         store = QSettings(str(tmp_path / f"settings-{len(windows)}.ini"), QSettings.Format.IniFormat)

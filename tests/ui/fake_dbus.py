@@ -1,8 +1,9 @@
 """Small D-Bus services for the tests, speaking the real interfaces with strict signatures.
 
-`python fake_dbus.py portal [--no-interface] [--refuse]` owns org.freedesktop.portal.Desktop
-and implements GlobalShortcuts (Request/Response with handle_token, Session.Close,
-Activated); `python fake_dbus.py notifications` owns org.freedesktop.Notifications. Every
+`python fake_dbus.py portal [--no-interface] [--refuse] [--screenshot=FILE]` owns
+org.freedesktop.portal.Desktop and implements GlobalShortcuts (Request/Response with
+handle_token, Session.Close, Activated) and Screenshot (writes a PNG to FILE, answers its uri);
+`python fake_dbus.py notifications` owns org.freedesktop.Notifications. Every
 call is printed as one JSON line; the test drives signals through org.desktop_ocr.Test
 (Press, Click). Runs on the bus in $DBUS_SESSION_BUS_ADDRESS; written with jeepney, not Qt,
 so the wire format is checked by an independent implementation.
@@ -26,6 +27,7 @@ EXPECTED = {
     "CreateSession": "a{sv}",
     "BindShortcuts": "oa(sa{sv})sa{sv}",
     "Notify": "susssasa{sv}i",
+    "Screenshot": "sa{sv}",
 }
 
 
@@ -37,6 +39,7 @@ def main() -> None:
     kind = sys.argv[1]
     no_interface = "--no-interface" in sys.argv
     refuse = "--refuse" in sys.argv
+    screenshot = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--screenshot=")), "")
     conn = open_dbus_connection(bus="SESSION")
     name = "org.freedesktop.portal.Desktop" if kind == "portal" else NOTIFICATIONS
     conn.send_and_get_reply(message_bus.RequestName(name, 4))
@@ -85,6 +88,16 @@ def main() -> None:
                 respond(conn, request, 1, {})
             else:
                 respond(conn, request, 0, {"shortcuts": ("a(sa{sv})", bound)})
+        elif member == "Screenshot" and screenshot:
+            request = f"{PORTAL_PATH}/request/{caller}/{msg.body[1]['handle_token'][1]}"
+            conn.send(new_method_return(msg, "o", (request,)))
+            if refuse:
+                respond(conn, request, 1, {})
+            else:
+                from PIL import Image
+
+                Image.new("RGB", (64, 32), (200, 30, 30)).save(screenshot)
+                respond(conn, request, 0, {"uri": ("s", f"file://{screenshot}")})
         elif member == "Close" and path in sessions:
             del sessions[path]
             conn.send(new_method_return(msg))

@@ -9,46 +9,23 @@ the failure is UNSUPPORTED, so Settings can show the desktop-shortcut recipe ins
 
 from __future__ import annotations
 
-import secrets
 import sys
 from typing import Any
 
-from PySide6.QtCore import SLOT, QEventLoop, QObject, QTimer, Slot
+from PySide6.QtCore import SLOT, Slot
 from PySide6.QtDBus import QDBusArgument, QDBusConnection, QDBusMessage, QDBusObjectPath, QDBusVariant
 
+from ...dbus_portal import PORTAL_PATH, PORTAL_SERVICE, PortalRequestError, new_token, portal_request
 from ..dbus_types import DBusTypeError, struct_array
 from .base import Failure, Hotkey
 from .keys import xdg_trigger
 
-PORTAL_SERVICE = "org.freedesktop.portal.Desktop"
-PORTAL_PATH = "/org/freedesktop/portal/desktop"
 SHORTCUTS_INTERFACE = "org.freedesktop.portal.GlobalShortcuts"
-REQUEST_INTERFACE = "org.freedesktop.portal.Request"
 SESSION_INTERFACE = "org.freedesktop.portal.Session"
 PROPERTIES_INTERFACE = "org.freedesktop.DBus.Properties"
 SHORTCUT_ID = "snip"
 DESCRIPTION = "Snip a screen region to text (desktop-ocr)"
 TIMEOUT_MS = 120_000  # binding may show the desktop's own dialog and wait for the user
-
-
-class _Response(QObject):
-    """Waits for one Request's Response(u, a{sv})."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.loop = QEventLoop()
-        self.code: int | None = None
-        self.results: dict[str, Any] = {}
-
-    @Slot("uint", "QVariantMap")
-    def on_response(self, code: int, results: dict[str, Any]) -> None:
-        self.code = int(code)
-        self.results = dict(results)
-        self.loop.quit()
-
-
-def _token() -> str:
-    return f"desktop_ocr_{secrets.token_hex(6)}"
 
 
 def _is_empty_array(value: object) -> bool:
@@ -83,7 +60,7 @@ class PortalHotkey(Hotkey):
             return False
         self.version = version
         code, results = self._request(
-            "CreateSession", lambda token: [{"handle_token": token, "session_handle_token": _token()}]
+            "CreateSession", lambda token: [{"handle_token": token, "session_handle_token": new_token()}]
         )
         if code is None:
             return False
@@ -162,36 +139,8 @@ class PortalHotkey(Hotkey):
 
     def _request(self, method: str, arguments: Any) -> tuple[int | None, dict[str, Any]]:
         """Call `method` with a fresh handle_token and wait for its Request's Response."""
-        token = _token()
-        sender = self.bus.baseService().lstrip(":").replace(".", "_")
-        path = f"{PORTAL_PATH}/request/{sender}/{token}"
-        waiter = _Response()
-        # Subscribe before calling: the Response may come before the call returns.
-        self._watch(path, waiter, connect=True)
-        call = QDBusMessage.createMethodCall(PORTAL_SERVICE, PORTAL_PATH, SHORTCUTS_INTERFACE, method)
-        call.setArguments(arguments(token))
-        reply = self.bus.call(call, timeout=10_000)
-        if reply.type() == QDBusMessage.MessageType.ErrorMessage:
-            self._watch(path, waiter, connect=False)
-            self.fail(Failure.ERROR, f"{method}: {reply.errorMessage() or reply.errorName()}")
+        try:
+            return portal_request(self.bus, SHORTCUTS_INTERFACE, method, arguments, self.timeout_ms)
+        except PortalRequestError as error:
+            self.fail(Failure.ERROR, str(error))
             return None, {}
-        returned = reply.arguments()[0] if reply.arguments() else None
-        returned_path = returned.path() if isinstance(returned, QDBusObjectPath) else str(returned or path)
-        if returned_path != path:  # portals before 0.9 did not honour handle_token
-            self._watch(path, waiter, connect=False)
-            path = returned_path
-            self._watch(path, waiter, connect=True)
-        if waiter.code is None:
-            QTimer.singleShot(self.timeout_ms, waiter.loop.quit)
-            waiter.loop.exec()
-        self._watch(path, waiter, connect=False)
-        if waiter.code is None:
-            self.fail(Failure.ERROR, f"{method}: the desktop portal did not answer")
-            return None, {}
-        return waiter.code, waiter.results
-
-    def _watch(self, path: str, waiter: _Response, connect: bool) -> None:
-        method = self.bus.connect if connect else self.bus.disconnect
-        method(  # type: ignore[call-overload]
-            PORTAL_SERVICE, path, REQUEST_INTERFACE, "Response", waiter, SLOT("on_response(uint,QVariantMap)")
-        )

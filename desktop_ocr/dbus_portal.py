@@ -1,0 +1,89 @@
+"""xdg-desktop-portal's Request/Response pattern over QtDBus, shared by the screenshot and hotkey code.
+
+A portal method takes a `handle_token` in its options and returns a Request object path; the
+result comes later as that Request's `Response(u, a{sv})` signal (code 0: success, 1: the user
+cancelled, 2: other). PySide6 must be given the slot's exact D-Bus signature through SLOT()
+with a matching @Slot("uint", "QVariantMap"): a plain string or a QDBusMessage slot is mangled.
+Lives at the package top so capture/ and ui/hotkeys/ can both import it without a cycle.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import SLOT, QEventLoop, QObject, QTimer, Slot
+from PySide6.QtDBus import QDBusConnection, QDBusMessage, QDBusObjectPath
+
+PORTAL_SERVICE = "org.freedesktop.portal.Desktop"
+PORTAL_PATH = "/org/freedesktop/portal/desktop"
+REQUEST_INTERFACE = "org.freedesktop.portal.Request"
+CALL_TIMEOUT_MS = 10_000
+RESPONSE_SLOT = "on_response(uint,QVariantMap)"
+
+
+class PortalRequestError(RuntimeError):
+    """The call failed or no Response came; the message is one line that names the method."""
+
+
+class PortalResponse(QObject):
+    """Waits for one Request's Response(u, a{sv})."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop = QEventLoop()
+        self.code: int | None = None
+        self.results: dict[str, Any] = {}
+
+    @Slot("uint", "QVariantMap")
+    def on_response(self, code: int, results: dict[str, Any]) -> None:
+        self.code = int(code)
+        self.results = dict(results)
+        self.loop.quit()
+
+
+def new_token() -> str:
+    return f"desktop_ocr_{secrets.token_hex(6)}"
+
+
+def portal_request(
+    bus: QDBusConnection,
+    interface: str,
+    method: str,
+    arguments: Callable[[str], list[Any]],
+    timeout_ms: int,
+) -> tuple[int, dict[str, Any]]:
+    """Call `method` with a fresh handle_token (`arguments(token)`); (code, results) of its Response."""
+    token = new_token()
+    sender = bus.baseService().lstrip(":").replace(".", "_")
+    path = f"{PORTAL_PATH}/request/{sender}/{token}"
+    waiter = PortalResponse()
+    # Subscribe before calling: the Response may come before the call returns.
+    _watch(bus, path, waiter, connect=True)
+    call = QDBusMessage.createMethodCall(PORTAL_SERVICE, PORTAL_PATH, interface, method)
+    call.setArguments(arguments(token))
+    reply = bus.call(call, timeout=CALL_TIMEOUT_MS)
+    if reply.type() == QDBusMessage.MessageType.ErrorMessage:
+        _watch(bus, path, waiter, connect=False)
+        raise PortalRequestError(f"{method}: {reply.errorMessage() or reply.errorName()}")
+    returned = reply.arguments()[0] if reply.arguments() else None
+    returned_path = returned.path() if isinstance(returned, QDBusObjectPath) else str(returned or path)
+    if returned_path != path:  # portals before 0.9 did not honour handle_token
+        _watch(bus, path, waiter, connect=False)
+        path = returned_path
+        _watch(bus, path, waiter, connect=True)
+    if waiter.code is None:
+        QTimer.singleShot(timeout_ms, waiter.loop.quit)
+        waiter.loop.exec()
+    _watch(bus, path, waiter, connect=False)
+    if waiter.code is None:
+        raise PortalRequestError(f"{method}: the desktop portal did not answer")
+    return waiter.code, waiter.results
+
+
+def _watch(bus: QDBusConnection, path: str, waiter: PortalResponse, connect: bool) -> None:
+    method = bus.connect if connect else bus.disconnect
+    method(  # type: ignore[call-overload]
+        PORTAL_SERVICE, path, REQUEST_INTERFACE, "Response", waiter, SLOT(RESPONSE_SLOT)
+    )

@@ -1,0 +1,43 @@
+"""The Runtime section (backend, weights, compiled decode) and what changing it does to the window."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from desktop_ocr.engine.options import BACKENDS, WEIGHT_FORMATS
+from desktop_ocr.ui.settings import Settings
+from desktop_ocr.ui.settings_dialog import SettingsDialog
+
+
+def test_the_runtime_section_round_trips_and_offers_the_engines_choices(qtbot):
+    settings = Settings(backend="openvino", weights="int4", compile_decode=False, uncertain_below=0.3)
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    widgets = dialog.runtime_section.widgets
+    backend, weights = widgets["backend"], widgets["weights"]
+    assert [backend.itemText(i) for i in range(backend.count())] == list(BACKENDS)
+    assert [weights.itemText(i) for i in range(weights.count())] == list(WEIGHT_FORMATS)
+    assert dialog.result_settings() == settings  # nothing shown is lost, nothing changed
+    backend.setCurrentText("transformers")
+    weights.setCurrentText("int8")
+    widgets["compile_decode"].setChecked(True)
+    result = dialog.result_settings()
+    assert (result.backend, result.weights, result.compile_decode) == ("transformers", "int8", True)
+
+
+def test_changing_the_weights_reloads_the_model(qtbot, window):
+    with qtbot.waitSignal(window.session.model_loading, timeout=5000):
+        window.apply_settings(replace(window.settings, weights="int4"))
+    qtbot.waitUntil(lambda: window.model_ready, timeout=120_000)
+    with qtbot.assertNotEmitted(window.session.model_loading, wait=200):
+        window.apply_settings(replace(window.settings, auto_copy=True))
+
+
+def test_conversion_lines_show_while_loading(qtbot, make_window):
+    window = make_window(wait_ready=False)
+    window.session.status.emit("converting to OpenVINO int8: 40%")  # as the worker relays them
+    assert window.model_label.text() == "converting to OpenVINO int8: 40%"
+    assert window.statusBar().currentMessage() == "converting to OpenVINO int8: 40%"
+    qtbot.waitUntil(lambda: window.model_ready, timeout=120_000)
+    assert window.model_label.text() == window.model_description
+    assert window.statusBar().currentMessage() == ""
