@@ -194,8 +194,9 @@ class HistoryListModel(QAbstractListModel):
         """Rows afresh: this run's unwritten records (no query), then the store's first page."""
         self.beginResetModel()
         keep = []
-        if not self.query:
-            keep = [r for r in self._rows if r.store_id is None and r.session_id in self.session.records]
+        if not self.query:  # this run's records not (yet) in the store: private, busy, failed to open
+            unstored = [sid for sid in self.session.records if self.sync.store_id(sid) is None]
+            keep = [Row(session_id=sid) for sid in sorted(unstored, reverse=True)]
         self._rows = keep
         self._by_sid, self._by_store = {}, {}
         for row in keep:

@@ -20,7 +20,7 @@ from tests.ui.conftest import write_noise
 
 @pytest.fixture(autouse=True)
 def own_data_dir(monkeypatch, tmp_path):
-    """Each test its own history folder (the suite's shared one would mix their records)."""
+    """Each test its own history folder, also before a window is made (make_window sets it too)."""
     monkeypatch.setenv("DESKTOP_OCR_DATA_DIR", str(tmp_path / "history"))
 
 
