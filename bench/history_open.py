@@ -69,7 +69,16 @@ def main() -> None:
 
         first_page(root / "empty")  # warm Qt's first-window costs
         empty, _ = first_page(root / "empty")
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
         full_time, rows = first_page(full)
+        profile.disable()
+        if os.environ.get("PROFILE"):
+            import pstats
+
+            pstats.Stats(profile).sort_stats("tottime").print_stats(15)
         print(
             f"{args.count} records: first page ({rows} rows loaded) painted in {full_time * 1000:.0f} ms;"
             f" empty history {empty * 1000:.0f} ms; ratio {full_time / empty:.2f}"

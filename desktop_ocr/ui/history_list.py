@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..history import State as StoreState
-from ..history import Summary, first_line, snippet_html
+from ..history import HistoryError, Summary, first_line, snippet_html
 from .history_sync import HistorySync
 from .records import State
 from .session import RecognitionSession
@@ -76,10 +76,15 @@ class HistoryListModel(QAbstractListModel):
         store = self.sync.store
         if parent.isValid() or store is None or not self._more:
             return
-        if self.query:
-            found = store.search(self.query, limit=PAGE, offset=self._fetched)
-        else:
-            found = store.list(limit=PAGE, offset=self._fetched)
+        try:
+            if self.query:
+                found = store.search(self.query, limit=PAGE, offset=self._fetched)
+            else:
+                found = store.list(limit=PAGE, offset=self._fetched)
+        except HistoryError as error:
+            self._more = False
+            self.sync.error.emit(str(error))
+            return
         self._fetched += len(found)
         self._more = len(found) == PAGE
         fresh = [s for s in found if s.id not in self._by_store]
@@ -148,7 +153,10 @@ class HistoryListModel(QAbstractListModel):
         record = self.session.records.get(row.session_id) if row.session_id is not None else None
         image: QImage | None = record.thumbnail if record is not None else None
         if image is None and row.store_id is not None and self.sync.store is not None:
-            data = self.sync.store.thumbnail(row.store_id)  # a small PNG, read when the row is painted
+            try:  # a small PNG, read when the row is painted
+                data = self.sync.store.thumbnail(row.store_id)
+            except HistoryError:
+                data = None
             if data:
                 image = QImage.fromData(data)
         if image is None or image.isNull():

@@ -173,8 +173,9 @@ class HistorySync(QObject):
         self._write_edits()
         self._closed = True
         self._writer.shutdown(wait=True)
-        if self.store is not None:
-            self.store.close()
+        store, self.store = self.store, None
+        if store is not None:
+            store.close()
 
     def _submit(self, task: Callable[[], Any]) -> Future[Any]:
         def guarded() -> Any:
