@@ -95,6 +95,12 @@ def run_mode(mode: str, model: str, paths: list[str], data: str) -> dict:
     app.processEvents()
     gc.collect()
     after = rss_mb()
+    if os.environ.get("TRIM"):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        print(f"untrimmed {after:.0f} MB", file=sys.stderr)
+        after = rss_mb()
     held = window.history.keeper.held()
     stored = window.history.sync.store.count() if window.history.sync.store else 0
     window.shut_down()

@@ -23,8 +23,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ..history import State as StoreState
 from ..history import HistoryError, Summary, first_line, snippet_html
+from ..history import State as StoreState
 from .history_sync import HistorySync
 from .records import State
 from .session import RecognitionSession
