@@ -92,6 +92,9 @@ def run_mode(mode: str, model: str, paths: list[str], data: str) -> dict:
     for start in range(1, len(paths), 10):  # as a user hands them: a few at a time
         handed(paths[start : start + 10])
     window.item_list.setCurrentIndex(window.records.index(0))
+    idle = time.monotonic() + 1.5  # the window idles a moment, as a real one does between snips
+    loop_until(app, lambda: time.monotonic() > idle, 10)
+    window.history.sync.flush()
     app.processEvents()
     gc.collect()
     after = rss_mb()

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 EDIT_DELAY_MS = 400  # an edit is written once typing pauses
+IDLE_TRIM_MS = 1000
 
 
 class DiskImageKeeper:
@@ -122,6 +123,10 @@ class HistorySync(QObject):
         self._edit_timer.setSingleShot(True)
         self._edit_timer.setInterval(EDIT_DELAY_MS)
         self._edit_timer.timeout.connect(self._write_edits)
+        self._idle_trim = QTimer(self)
+        self._idle_trim.setSingleShot(True)
+        self._idle_trim.setInterval(IDLE_TRIM_MS)
+        self._idle_trim.timeout.connect(lambda: self._submit(trim_heap))
         keeper.store_id = self.store_id
         keeper.store = lambda: self.store
         self.written.connect(self._release)
@@ -152,6 +157,7 @@ class HistorySync(QObject):
         """The record is written: free its full image, and give the freed memory back to the OS."""
         self.keeper.release(session_id)
         self._submit(trim_heap)
+        self._idle_trim.start()  # again once answers stop coming: the last images are freed late
 
     def store_id(self, session_id: int) -> int | None:
         return self._ids.get(session_id)
@@ -348,7 +354,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
     try:
         import ctypes
 
-        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+        return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):
         return None  # not glibc (macOS, Windows, musl): their allocators return memory themselves
 
