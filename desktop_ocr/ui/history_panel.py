@@ -57,6 +57,7 @@ class HistoryPanel(QObject):
         self.sync.opened.connect(self._on_opened)
         self.sync.error.connect(lambda message: window.statusBar().showMessage(message, 8000))
         self.model = HistoryListModel(session, self.sync)
+        self.sync.cleared.connect(self._drop_idle_records)  # those read back while clearing ran
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search the history (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -220,10 +221,13 @@ class HistoryPanel(QObject):
             )  # fmt: skip
             if answer != QMessageBox.StandardButton.Yes:
                 return
+        self._drop_idle_records()
+        self.sync.clear()
+
+    def _drop_idle_records(self) -> None:
         for session_id in list(self.session.records):
             if not self.session.records[session_id].busy:
                 self.session.discard(session_id)
-        self.sync.clear()
 
     def open_folder(self) -> None:
         store_id = self.current_store_id()
