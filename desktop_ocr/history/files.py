@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -35,13 +36,17 @@ class ImageFiles:
         """Delete images no record names: left by a crash between writing them and the commit."""
         removed = 0
         cutoff = time.time() - ORPHAN_AGE_S
-        for path in self.folder.glob("*.png"):
-            try:
-                if path.name not in referenced and path.stat().st_mtime < cutoff:
-                    path.unlink()
-                    removed += 1
-            except OSError:
-                continue
+        # scandir, and stat only the unreferenced: opening a 10,000-record history waits on this.
+        with os.scandir(self.folder) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".png") or entry.name in referenced:
+                    continue
+                try:
+                    if entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
+                        removed += 1
+                except OSError:
+                    continue
         return removed
 
 

@@ -85,6 +85,9 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
     window.tray = create_tray(
         window, app.windowIcon(), window.snip_action, window.show_action, window.quit_action
     )
+    if window.tray is not None and window.tray.contextMenu() is not None:
+        # After Snip: a snip never recorded in the history.
+        window.tray.contextMenu().insertAction(window.show_action, window.private_snip_action)
     app.setQuitOnLastWindowClosed(not (window.settings.keep_in_tray and window.tray is not None))
     hotkey = window.hotkeys = start_hotkey(window)  # Settings changes the key through it
     if args.snip:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QModelIndex, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, QSettings, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -46,11 +45,11 @@ from ..render.export import Delimiters
 from ..render.math import default_math_renderer
 from . import copying, inputs
 from .failures import Failure, Wording, word_load_failure, word_run_failure
+from .history_panel import HistoryPanel
 from .hotkeys import HotkeyController
 from .image_view import ImageView
 from .inputs import Decoded, ImageLoader, Incoming, SourceKind
 from .notifier import Notifier
-from .record_list import RECORD_ID_ROLE, RecordListModel
 from .records import Record, State, preview
 from .result_pane import ResultPane
 from .session import RecognitionSession
@@ -86,12 +85,17 @@ class MainWindow(QMainWindow):
         self.hotkeys: HotkeyController | None = None  # the composition root's (ui/app.py)
         self._quitting = self._restore_after_snip = False
         self._snips = 0
+        self._private_snip = False
         self._pending: set[int] = set()  # records whose image is being decoded
         self._problems: list[str] = []  # refused inputs, said once the batch has been opened
         self._loader_line = ""  # the loader's last status line, cleared once the model is ready
         self.log: Callable[[str], None] = lambda _message: None  # --verbose prints these
-        self.session = RecognitionSession(settings.engine_options(), settings.server_options(), parent=self)
-        self.records = RecordListModel(self.session)
+        self.history = HistoryPanel(self)  # the left list is the history (history_panel.py)
+        self.session = RecognitionSession(
+            settings.engine_options(), settings.server_options(), keeper=self.history.keeper, parent=self
+        )
+        self.history.attach(self.session)
+        self.records = self.history.model
         self.loader = ImageLoader(self)
         self.snips = SnipFlow(
             lambda: self.settings.capture_handler or None,
@@ -115,10 +119,7 @@ class MainWindow(QMainWindow):
         self.result_stack.addWidget(self.pane)
         self.result_stack.addWidget(self.source)
         self.image_view = ImageView()
-        self.item_list = QListView()
-        self.item_list.setModel(self.records)
-        self.item_list.setMaximumHeight(140)
-        self.item_list.setIconSize(QSize(56, 36))
+        self.item_list = self.history.list_view
         self.item_list.selectionModel().currentChanged.connect(lambda *_: self._show_current())
         self.follow_up = QLineEdit()
         self.follow_up.setPlaceholderText("Ask a follow-up question about this image…")
@@ -132,8 +133,11 @@ class MainWindow(QMainWindow):
         left_layout, right_layout = QVBoxLayout(left), QVBoxLayout(right)
         for layout in (left_layout, right_layout):
             layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.item_list)
-        left_layout.addWidget(self.image_view, 1)
+        left_split = QSplitter(Qt.Orientation.Vertical)
+        left_split.addWidget(self.history.widget)
+        left_split.addWidget(self.image_view)
+        left_split.setSizes([300, 400])
+        left_layout.addWidget(left_split, 1)
         right_layout.addWidget(self.result_stack, 1)
         right_layout.addLayout(follow_row)
         splitter = QSplitter()
@@ -206,6 +210,8 @@ class MainWindow(QMainWindow):
         self.snip_action = self._action("Snip", self.start_snip, "Ctrl+Alt+S")
         self.next_mark_action = self._action("Next uncertain span", self.next_mark, "F8")
         self.previous_mark_action = self._action("Previous uncertain span", self.previous_mark, "Shift+F8")
+        self.private_snip_action = self._action("Private snip", self.start_private_snip, "Ctrl+Alt+P")
+        self.private_snip_action.setToolTip("Snip a region whose answer is never recorded in the history")
         self.show_action = self._action("Show", self.bring_to_front)
         self.quit_action = self._action("Quit", self.quit, QKeySequence.StandardKey.Quit)
         self.mode_box = QComboBox()
@@ -227,9 +233,9 @@ class MainWindow(QMainWindow):
         copy_button.setMenu(menu)
         toolbar = QToolBar("Main")
         toolbar.setMovable(False)
-        for entry in (self.snip_action, self.open_action, self.paste_action, None, self.mode_box,
-                      self.custom_prompt, self.again_action, self.stop_action, None, copy_button,
-                      self.source_action, None, self.settings_action):  # fmt: skip
+        for entry in (self.snip_action, self.private_snip_action, self.open_action, self.paste_action, None,
+                      self.mode_box, self.custom_prompt, self.again_action, self.stop_action, None,
+                      copy_button, self.source_action, None, self.settings_action):  # fmt: skip
             if entry is None:
                 toolbar.addSeparator()
             elif isinstance(entry, QAction):
@@ -481,8 +487,7 @@ class MainWindow(QMainWindow):
 
     # ----- showing
     def _current_id(self) -> int | None:
-        index: QModelIndex = self.item_list.currentIndex()
-        return index.data(RECORD_ID_ROLE) if index.isValid() else None
+        return self.history.current_id()
 
     def open_record(self, record_id: object) -> None:
         """Show the window on that record (a notification was clicked)."""
@@ -496,14 +501,13 @@ class MainWindow(QMainWindow):
         return self.session.records.get(record_id) if record_id is not None else None
 
     def _show_current(self) -> None:
-        record_id = self._current_id()
+        record_id = self.history.open_current()  # an older record is read back into the session
         if record_id is None:
             return
-        try:
-            image: QImage | None = preview(self.session.image(record_id))
-        except KeyError:
-            image = None  # still being decoded: shown when it arrives
-        self.image_view.set_image(image)
+        image = self.history.image_in_memory(record_id)
+        self.image_view.set_image(preview(image) if image is not None else None)
+        if image is None:
+            self.history.load_view(record_id)  # from disk, decoded off the GUI thread
         self._show_record(self.session.records[record_id])
 
     def _show_record(self, record: Record) -> None:
@@ -598,6 +602,7 @@ class MainWindow(QMainWindow):
             )
 
         reload = backend_of(settings) != backend_of(self.settings)
+        self.history.apply_settings(self.settings, settings)
         self.settings = settings
         self.session.options = settings.engine_options()
         self.notifier.enabled = settings.notify
@@ -627,6 +632,7 @@ class MainWindow(QMainWindow):
         """Cancel whatever runs, finish decoding and join the worker thread."""
         self.loader.wait()
         self.session.shut_down()
+        self.history.close()
 
     # ----- snipping and hand-offs
     def start_snip(self) -> None:
@@ -644,16 +650,27 @@ class MainWindow(QMainWindow):
         if self._restore_after_snip or self.tray is None or not self.notifier.enabled:
             self.bring_to_front()
         self._snips += 1
-        self.add_incoming([Incoming(f"snip {self._snips}", SourceKind.SNIP, image)], preset)
+        private, self._private_snip = self._private_snip, False
+        name = f"private snip {self._snips}" if private else f"snip {self._snips}"
+        added = self.add_incoming([Incoming(name, SourceKind.SNIP, image)], preset)
+        if private:
+            self.history.sync.private.update(added)
         self.snip_ended.emit(True)
 
+    def start_private_snip(self) -> None:
+        """A snip whose answer is shown (marked private) but never written to the history."""
+        self._private_snip = True
+        self.start_snip()
+
     def _on_snip_cancelled(self) -> None:
+        self._private_snip = False
         self.log("snip: cancelled")
         if self._restore_after_snip:
             self.bring_to_front()
         self.snip_ended.emit(False)
 
     def _on_snip_failed(self, message: str) -> None:
+        self._private_snip = False
         self.bring_to_front()
         self._say(
             Wording("Cannot capture the screen", message, "Open an image file or paste one instead.", False)

@@ -163,6 +163,14 @@ class RecognitionSession(QObject):
         self.attach(record_id, image, thumbnail)
         return record_id
 
+    def restore(self, record: Record) -> int:
+        """A recorded answer read back (from the history) as a record of this session; not queued."""
+        self._next_record += 1
+        record.record_id = self._next_record
+        self.records[record.record_id] = record
+        self.record_added.emit(record.record_id)
+        return record.record_id
+
     def discard(self, record_id: int) -> None:
         """Forget a record (its image could not be opened, or the user deleted it)."""
         self._withdraw(record_id)

@@ -14,7 +14,9 @@ MAX_NEW = 48
 
 
 @pytest.fixture
-def make_window(qtbot, tiny_model, tmp_path):
+def make_window(qtbot, tiny_model, tmp_path, monkeypatch):
+    # Each test its own history: the window lists the stored records of earlier tests otherwise.
+    monkeypatch.setenv("DESKTOP_OCR_DATA_DIR", str(tmp_path / "history"))
     windows: list[MainWindow] = []
 
     def make(wait_ready: bool = True, **changes) -> MainWindow:
