@@ -114,3 +114,12 @@ def server(tiny_model: Path):
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def bus_address():
+    """A private D-Bus session bus (its own dbus-daemon) for the tests of one module."""
+    from tests.ui.dbus_session import private_bus
+
+    with private_bus() as address:
+        yield address

@@ -6,13 +6,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from desktop_ocr.capture.portal import PortalError, portal_screenshot
-from tests.ui.dbus_session import FakeService, connect, private_bus
-
-
-@pytest.fixture(scope="module")
-def bus_address():
-    with private_bus() as address:
-        yield address
+from tests.ui.dbus_session import FakeService, connect
 
 
 def test_the_portal_call_returns_the_file_the_portal_wrote(qtbot, bus_address, tmp_path):

@@ -52,3 +52,13 @@ def write_noise(path: Path, width: int = 300, height: int = 90, seed: int = 0) -
 
     noise_image(width, height, seed).save(path)
     return path
+
+
+@pytest.fixture
+def notifications(bus_address):
+    """A fake org.freedesktop.Notifications service on the module's private bus."""
+    from tests.ui.dbus_session import FakeService
+
+    fake = FakeService(bus_address, "notifications")
+    yield fake
+    fake.close()

@@ -7,13 +7,7 @@ from PySide6.QtDBus import QDBusMessage
 
 from desktop_ocr.ui.hotkeys.base import Failure
 from desktop_ocr.ui.hotkeys.portal import SHORTCUT_ID, PortalHotkey
-from tests.ui.dbus_session import FakeService, connect, private_bus
-
-
-@pytest.fixture(scope="module")
-def bus_address():
-    with private_bus() as address:
-        yield address
+from tests.ui.dbus_session import FakeService, connect
 
 
 @pytest.fixture

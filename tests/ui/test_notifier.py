@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtDBus import QDBusMessage
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from desktop_ocr.ui.notifier import Notifier, notification_text
-from tests.ui.dbus_session import FakeService, connect, private_bus
-
-
-@pytest.fixture(scope="module")
-def bus_address():
-    with private_bus() as address:
-        yield address
-
-
-@pytest.fixture
-def service(bus_address):
-    fake = FakeService(bus_address, "notifications")
-    yield fake
-    fake.close()
+from tests.ui.dbus_session import connect
 
 
 def click(bus, notification_id: int, action: str = "default") -> None:
@@ -39,12 +25,12 @@ def test_text():
     assert notification_text("x" * 500, False)[1].endswith("…")
 
 
-def test_notify_and_click_opens_the_record(qtbot, bus_address, service):
+def test_notify_and_click_opens_the_record(qtbot, bus_address, notifications):
     bus = connect(bus_address)
     notifier = Notifier(bus=bus)
     notifier.use_dbus = True
     assert notifier.notify(42, "Invoice 2026-11\nTotal 12", copied=True) == "dbus"
-    call = service.call("Notify")
+    call = notifications.call("Notify")
     assert call["signature"] == "susssasa{sv}i"
     app_name, replaces, _icon, summary, body, actions, _hints, timeout = call["body"]
     assert (app_name, replaces, summary, body, timeout) == (
@@ -56,7 +42,7 @@ def test_notify_and_click_opens_the_record(qtbot, bus_address, service):
     )
     assert actions[:1] == ["default"]
     assert notifier.notify(43, "Other", copied=False) == "dbus"
-    assert service.call("Notify")["body"][3] == "Text ready"
+    assert notifications.call("Notify")["body"][3] == "Text ready"
     with qtbot.waitSignal(notifier.clicked, timeout=5000) as clicked:
         click(bus, 1)  # the fake numbers notifications from 1: the first one, record 42
     assert clicked.args == [42]
@@ -64,21 +50,21 @@ def test_notify_and_click_opens_the_record(qtbot, bus_address, service):
         click(bus, 2, "other-action")
 
 
-def test_only_answers_out_of_sight_notify(bus_address, service):
+def test_only_answers_out_of_sight_notify(bus_address, notifications):
     notifier = Notifier(bus=connect(bus_address))
     notifier.use_dbus = True
     assert notifier.answer_finished(1, "seen", False, window_visible=True, window_active=True) == ""
-    assert service.next(0.5) is None
+    assert notifications.next(0.5) is None
     assert notifier.answer_finished(2, "behind", False, window_visible=True, window_active=False) == "dbus"
     assert notifier.answer_finished(3, "tray", True, window_visible=False, window_active=False) == "dbus"
-    assert [service.call("Notify")["body"][4] for _ in range(2)] == ["behind", "tray"]
+    assert [notifications.call("Notify")["body"][4] for _ in range(2)] == ["behind", "tray"]
 
 
-def test_the_setting_turns_it_off(bus_address, service):
+def test_the_setting_turns_it_off(bus_address, notifications):
     notifier = Notifier(bus=connect(bus_address), enabled=False)
     notifier.use_dbus = True
     assert notifier.notify(1, "text") == ""
-    assert service.next(0.5) is None
+    assert notifications.next(0.5) is None
 
 
 def test_without_a_notification_service_the_tray_takes_over(qtbot, bus_address):

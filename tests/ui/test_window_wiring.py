@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QIcon, QImage
 from PySide6.QtWidgets import QSystemTrayIcon
@@ -11,21 +10,8 @@ from desktop_ocr.capture.geometry import Rect, ScreenGrab
 from desktop_ocr.engine.presets import DEFAULT_PRESETS
 from desktop_ocr.ui.main_window import PRESET_PREFIX
 from desktop_ocr.ui.notifier import notification_text
-from tests.ui.dbus_session import FakeService, connect, private_bus
+from tests.ui.dbus_session import connect
 from tests.ui.test_notifier import click
-
-
-@pytest.fixture(scope="module")
-def bus_address():
-    with private_bus() as address:
-        yield address
-
-
-@pytest.fixture
-def notifications(bus_address):
-    fake = FakeService(bus_address, "notifications")
-    yield fake
-    fake.close()
 
 
 def snipped(seed: int = 0) -> QImage:
