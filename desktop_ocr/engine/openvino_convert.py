@@ -65,7 +65,26 @@ def converter_python() -> Path | None:
     if forced:
         return Path(forced)
     default = cache_root() / "converter" / "bin" / "python"
-    return default if default.exists() else None
+    if not default.exists():
+        return None
+    link_app_packages(default)
+    return default
+
+
+def link_app_packages(python: Path) -> None:
+    """Point the converter venv at this app's site-packages (again, if the app's venv moved).
+
+    The venv borrows torch and the rest through a .pth line naming the app's folder; an app
+    reinstalled elsewhere would leave it naming a folder that is gone ("No module named ...").
+    """
+    app_site = sysconfig.get_paths()["purelib"]
+    venv_site = next(python.parent.parent.glob("lib/python3*/site-packages"), None)
+    if venv_site is None:
+        return
+    link = venv_site / "desktop_ocr_app.pth"
+    with contextlib.suppress(OSError):
+        if not link.exists() or link.read_text().strip() != app_site:
+            link.write_text(app_site + "\n")
 
 
 def setup_converter(progress: ConvertProgress | None = None) -> Path:
@@ -76,14 +95,8 @@ def setup_converter(progress: ConvertProgress | None = None) -> Path:
     say(f"setting up the OpenVINO converter in {venv}")
     try:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-        site = subprocess.run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
         # The app's own site-packages come after the venv's: torch is shared, transformers shadowed.
-        Path(site, "desktop_ocr_app.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+        link_app_packages(python)
         pins = [*CONVERTER_REQUIREMENTS, *_runtime_pins()]
         subprocess.run(
             [str(python), "-m", "pip", "install", "--quiet", *pins], check=True, capture_output=True

@@ -177,3 +177,22 @@ def test_explicit_openvino_reports_a_failed_conversion(tiny_model, tmp_path, mon
     monkeypatch.setenv("DESKTOP_OCR_OV_CONVERTER", str(tmp_path / "no-such-python"))
     with pytest.raises(ModelLoadError, match="OpenVINO converter"):
         create_backend(EngineOptions(model=str(tiny_model), device="cpu", backend="openvino"))
+
+
+def test_converter_venv_is_relinked_to_this_apps_packages(tmp_path, monkeypatch):
+    """A converter made by an app venv that is gone (reinstalled, moved) still finds torch & co."""
+    import sysconfig
+
+    from desktop_ocr.engine import openvino_convert
+
+    monkeypatch.delenv(openvino_convert.CONVERTER_ENV_VAR, raising=False)
+    monkeypatch.setattr(openvino_convert, "cache_root", lambda: tmp_path)
+    python = tmp_path / "converter" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.touch()
+    site = tmp_path / "converter" / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "desktop_ocr_app.pth").write_text("/gone/.venv/lib/python3.11/site-packages\n")
+
+    assert openvino_convert.converter_python() == python
+    assert (site / "desktop_ocr_app.pth").read_text().strip() == sysconfig.get_paths()["purelib"]
