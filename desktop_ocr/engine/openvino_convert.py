@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -167,11 +168,13 @@ def convert(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace", env=env
         )
         assert process.stdout is not None
+        bars = _ProgressBars()
         for line in process.stdout:
             line = line.strip()
             if line:
                 tail = [*tail[-19:], line]
-                if not line.startswith(("/", "  ")):  # skip tracer warnings' source lines
+                # skip tracer warnings' source lines and tqdm's redraws
+                if not line.startswith(("/", "  ")) and bars.worth_saying(line):
                     say(line[:200])
         code = process.wait()
     except OSError as error:
@@ -187,6 +190,25 @@ def convert(
     partial.rename(target)
     say(f"converted in {time.perf_counter() - started:.0f} s, peak {_children_peak_gb():.1f} GB")
     return target
+
+
+class _ProgressBars:
+    """Lets through one line per tenth of each tqdm bar (the exporter redraws them per item)."""
+
+    BAR = re.compile(r"^(?P<label>[^|]*?):\s+(?P<percent>\d+)%\|")
+
+    def __init__(self) -> None:
+        self._said: dict[str, int] = {}
+
+    def worth_saying(self, line: str) -> bool:
+        bar = self.BAR.match(line)
+        if bar is None:
+            return True
+        tenth = int(bar["percent"]) // 10
+        if self._said.get(bar["label"]) == tenth:
+            return False
+        self._said[bar["label"]] = tenth
+        return True
 
 
 def _children_peak_gb() -> float:

@@ -196,3 +196,13 @@ def test_converter_venv_is_relinked_to_this_apps_packages(tmp_path, monkeypatch)
 
     assert openvino_convert.converter_python() == python
     assert (site / "desktop_ocr_app.pth").read_text().strip() == sysconfig.get_paths()["purelib"]
+
+
+def test_conversion_progress_says_each_bar_once_per_tenth():
+    from desktop_ocr.engine.openvino_convert import _ProgressBars
+
+    bars = _ProgressBars()
+    lines = [f"Loading weights: {n * 100 // 730:3d}%|  | {n}/730 [00:01<00:00]" for n in range(731)]
+    said = [line for line in ["Exporting model", *lines, "done"] if bars.worth_saying(line)]
+    assert said[0] == "Exporting model" and said[-1] == "done"
+    assert [int(line.split(":")[1].split("%")[0]) // 10 for line in said[1:-1]] == list(range(11))
