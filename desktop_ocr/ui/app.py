@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from .hotkeys import HotkeyController
+from .inputs import SourceKind
 from .main_window import MainWindow
 from .settings import APPLICATION, ORGANIZATION, load_settings, settings_store
 from .single_instance import InstanceServer, send_to_running_instance, server_name
@@ -57,6 +58,21 @@ def instance_request(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def handle_request(window: MainWindow, request: dict[str, Any]) -> None:
+    """A request from a second `desktop-ocr` process (single instance)."""
+    window.log(f"request: {request}")
+    images = [str(p) for p in request.get("images", []) if isinstance(p, str)]
+    if images:
+        window.bring_to_front()
+        window.add_paths(images, SourceKind.HANDOFF)
+    if request.get("snip"):
+        window.start_snip()
+    elif request.get("quit"):
+        window.quit()
+    elif not images:
+        window.bring_to_front()
+
+
 def run(args: argparse.Namespace, flags: set[str]) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -79,7 +95,7 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
         window.log(f"settings: {window.store.fileName()}")
         window.log(f"model cache: {constants.HF_HUB_CACHE}")
     server = InstanceServer()
-    server.request_received.connect(window.handle_request)
+    server.request_received.connect(lambda request: handle_request(window, request))
     if server.listen():
         window.log(f"listening as {server_name()}")
     window.tray = create_tray(

@@ -36,3 +36,12 @@ def render(record: Record, fmt: str, default_delimiters: Delimiters) -> tuple[st
 
 def put_on_clipboard(text: str) -> None:
     QGuiApplication.clipboard().setText(text)
+
+
+def copy(record: Record | None, fmt: str, default_delimiters: Delimiters) -> str:
+    """Put the record's text in `fmt` on the clipboard; the status line that says so."""
+    if record is None or not record.transcript():
+        return "Nothing to copy yet"
+    text, what = render(record, fmt, default_delimiters)
+    put_on_clipboard(text)
+    return f"Copied {what}"

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PIL import Image
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListView,
+    QMainWindow,
     QMessageBox,
     QToolButton,
     QVBoxLayout,
@@ -30,7 +31,6 @@ from .inputs import Decoded, ImageLoader
 from .records import Record, State
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
     from .session import RecognitionSession
     from .settings import Settings
 
@@ -38,9 +38,14 @@ SEARCH_DELAY_MS = 150
 
 
 class HistoryPanel(QObject):
-    """Owns the keeper, the writer (HistorySync), the list model and the panel's widgets."""
+    """Owns the keeper, the writer (HistorySync), the list model and the panel's widgets.
 
-    def __init__(self, window: MainWindow) -> None:
+    `view_decoded(session id, QImage)`: a stored record's image, read back for the view.
+    """
+
+    view_decoded = Signal(int, object)
+
+    def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.keeper = DiskImageKeeper()
@@ -50,7 +55,7 @@ class HistoryPanel(QObject):
         self.view_loader.decoded.connect(self._on_view_decoded)
         self.view_loader.refused.connect(lambda _id, message: window.statusBar().showMessage(message, 5000))
 
-    def attach(self, session: RecognitionSession) -> None:
+    def attach(self, session: RecognitionSession, settings: Settings) -> None:
         window = self.window
         self.session = session
         self.sync = HistorySync(session, self.keeper, self)
@@ -90,7 +95,7 @@ class HistoryPanel(QObject):
             row.addWidget(button)
         layout.addLayout(row)
         layout.addWidget(self.list_view, 1)
-        self.sync.open(window.settings)
+        self.sync.open(settings)
 
     def _action(self, text: str, slot: Callable[[], object], shortcut: object = None) -> QAction:
         action = QAction(text, self.window)
@@ -188,8 +193,7 @@ class HistoryPanel(QObject):
             self.view_loader.open(session_id, source)
 
     def _on_view_decoded(self, session_id: int, decoded: Decoded) -> None:
-        if self.current_id() == session_id:
-            self.window.image_view.set_image(decoded.view)
+        self.view_decoded.emit(session_id, decoded.view)  # the record view shows it if current
 
     # ----- acting on records
     def focus_search(self) -> None:

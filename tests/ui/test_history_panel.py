@@ -152,10 +152,10 @@ def test_history_off_writes_nothing(qtbot, make_window, tmp_path):
 def test_private_snip_is_never_recorded(qtbot, window):
     from PySide6.QtGui import QImage
 
-    window._private_snip = True
+    window.snipping.private = True  # as start_private_snip() sets it, without the overlays
     image = QImage(120, 60, QImage.Format.Format_RGB32)
     image.fill(0x336699)
-    window._on_snip(image)
+    window.snips.taken.emit(image, None)
     record_id = window.history.current_id()
     assert record_id in window.history.sync.private
     wait_answered(qtbot, window, record_id)

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from desktop_ocr.capture.geometry import Rect, ScreenGrab
 from desktop_ocr.engine.presets import DEFAULT_PRESETS
-from desktop_ocr.ui.main_window import PRESET_PREFIX
 from desktop_ocr.ui.notifier import notification_text
+from desktop_ocr.ui.question_box import PRESET_PREFIX
 from tests.ui.dbus_session import connect
 from tests.ui.test_notifier import click
 
@@ -28,7 +28,7 @@ def test_a_snip_from_the_tray_notifies_and_the_click_opens_that_answer(
     window.notifier.bus, window.notifier.use_dbus = bus, True
     window.tray = QSystemTrayIcon(QIcon())
     window.hide()  # in the tray; the hotkey snips twice
-    window._restore_after_snip = False
+    window.snipping.restore_after = False
     finished_ids = []
     for seed in (0, 1):
         with qtbot.waitSignal(window.answer_finished, timeout=120_000) as done:
@@ -50,7 +50,7 @@ def test_with_notifications_off_a_snip_from_the_tray_brings_the_window_back(qtbo
     window = make_window(notify=False)
     window.tray = QSystemTrayIcon(QIcon())
     window.hide()
-    window._restore_after_snip = False
+    window.snipping.restore_after = False
     with qtbot.waitSignal(window.answer_finished, timeout=120_000) as done:
         window.snips.taken.emit(snipped(), None)
     assert window.isVisible() and window.current_item() is window.items[done.args[0]]

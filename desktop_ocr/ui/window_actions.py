@@ -1,0 +1,117 @@
+"""The window's actions in one table: it makes the shortcuts, the toolbar and the empty window's text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolBar, QToolButton, QWidget
+
+from . import copying
+
+Key = QKeySequence.StandardKey
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action: the window gets it as `<name>_action`; triggering it calls the window's `slot`."""
+
+    name: str
+    text: str
+    slot: str
+    shortcut: str | Key | None = None
+    welcome: str = ""  # its line in the empty window; {keys} is its shortcut
+    tooltip: str = ""
+    checkable: bool = False
+
+
+ACTIONS = (
+    ActionSpec("paste", "Paste", "paste", Key.Paste, "<b>Paste</b> an image or a path: {keys}"),
+    ActionSpec("open", "Open…", "open_files", Key.Open, "<b>Open</b> image files: {keys}"),
+    ActionSpec("snip", "Snip", "start_snip", "Ctrl+Alt+S", "<b>Snip</b> a region of the screen: {keys}"),
+    ActionSpec("again", "Recognize again", "recognize_again", "Ctrl+R"),
+    ActionSpec("stop", "Stop", "stop", "Esc"),
+    ActionSpec("copy", "Copy", "copy_markdown", "Ctrl+Shift+C"),
+    ActionSpec("source", "Edit source", "toggle_source", "Ctrl+E", checkable=True),
+    ActionSpec("settings", "Settings…", "open_settings", Key.Preferences),
+    ActionSpec("next_mark", "Next uncertain span", "next_mark", "F8"),
+    ActionSpec("previous_mark", "Previous uncertain span", "previous_mark", "Shift+F8"),
+    ActionSpec(
+        "private_snip",
+        "Private snip",
+        "start_private_snip",
+        "Ctrl+Alt+P",
+        tooltip="Snip a region whose answer is never recorded in the history",
+    ),
+    ActionSpec("show", "Show", "bring_to_front"),
+    ActionSpec("quit", "Quit", "quit", Key.Quit),
+)
+# The toolbar, left to right: action names, widget names (the window's), "|" for a separator.
+TOOLBAR = (
+    "snip", "private_snip", "open", "paste", "|", "question", "again", "stop", "|",
+    "copy_button", "source", "|", "settings",
+)  # fmt: skip
+WELCOME = """<h2>Nothing to read yet</h2><p>Give the window an image:</p><ul>
+<li><b>Drop</b> image files or a picture here</li>{lines}</ul>
+<p>The answer streams in on the right; copy it as text, Markdown, LaTeX or MathML.</p>"""
+
+
+def build_actions(window: QWidget) -> dict[str, QAction]:
+    """Every action in ACTIONS, added to `window` (so its shortcut works) as `<name>_action`."""
+    actions = {}
+    for spec in ACTIONS:
+        action = QAction(spec.text, window)
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        action.setCheckable(spec.checkable)
+        if spec.tooltip:
+            action.setToolTip(spec.tooltip)
+        # Looked up when triggered: the slot is the window's method of that name.
+        action.triggered.connect(lambda _checked=False, slot=spec.slot: getattr(window, slot)())
+        window.addAction(action)
+        setattr(window, f"{spec.name}_action", action)
+        actions[spec.name] = action
+    return actions
+
+
+def build_toolbar(actions: Mapping[str, QAction], widgets: Mapping[str, QWidget | list[QWidget]]) -> QToolBar:
+    toolbar = QToolBar("Main")
+    toolbar.setMovable(False)
+    for name in TOOLBAR:
+        if name == "|":
+            toolbar.addSeparator()
+        elif name in actions:
+            toolbar.addAction(actions[name])
+        else:
+            entry = widgets[name]
+            for widget in entry if isinstance(entry, list) else [entry]:
+                toolbar.addWidget(widget)
+    return toolbar
+
+
+def copy_button(copy: QAction, copy_as: Callable[[str], None]) -> tuple[QToolButton, dict[str, QAction]]:
+    """Copy (the default format) with a menu of every format; the menu's actions by format."""
+    button = QToolButton()
+    button.setDefaultAction(copy)
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+    menu = QMenu(button)
+    entries: dict[str, QAction] = {}
+    for label in copying.formats():
+        entries[label] = menu.addAction(label)
+        entries[label].triggered.connect(lambda _checked=False, fmt=label: copy_as(fmt))
+    button.setMenu(menu)
+    return button, entries
+
+
+def welcome_text(actions: Mapping[str, QAction]) -> str:
+    """What an empty window says: each way in, with its shortcut."""
+
+    def keys(action: QAction) -> str:
+        text = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        return f"<code>{text}</code>" if text else "the toolbar"
+
+    lines = "".join(
+        f"<li>{spec.welcome.format(keys=keys(actions[spec.name]))}</li>" for spec in ACTIONS if spec.welcome
+    )
+    return WELCOME.format(lines=lines)
