@@ -44,7 +44,12 @@ def load_image(source: ImageSource) -> Image.Image:
     image = _open(source)
     try:
         image.seek(0)  # animated formats: the first frame
-        image = ImageOps.exif_transpose(image) or image
+        if image is source:
+            image = ImageOps.exif_transpose(image) or image  # a copy: the caller's image stays as it was
+        else:
+            # In place: no full-size copy. For a 9000×9000 scan the copy costs 324 MB, and freeing
+            # the original holds the GIL ~50 ms (which stalls a GUI decoding on a pool thread).
+            ImageOps.exif_transpose(image, in_place=True)
         return to_rgb(image)
     except (OSError, ValueError, SyntaxError) as error:
         raise ImageError(f"{_describe(source)}: cannot decode the image ({error})") from None

@@ -23,7 +23,8 @@ from PySide6.QtGui import QImage
 
 from ..engine.errors import ImageError
 from ..engine.images import ImageSource, load_image
-from .records import SourceKind, preview, thumbnail
+from .records import SourceKind, thumbnail
+from .view_image import use_big_pillow_blocks, view_image
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/webp", "image/bmp", "image/gif", "image/tiff")
@@ -99,7 +100,7 @@ def decode(source: ImageSource | QImage) -> Decoded:
     if isinstance(source, QImage):
         source = qimage_png(source)  # through load_image, so every input gets the same checks
     image = load_image(source)
-    return Decoded(image, preview(image), thumbnail(image))
+    return Decoded(image, view_image(image), thumbnail(image))
 
 
 class _Signals(QObject):
@@ -133,6 +134,7 @@ class ImageLoader(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # one at a time: results come back in order, memory stays bounded
+        use_big_pillow_blocks()  # allocating a 9000×9000 image must not hold the GIL for ~100 ms
         self._signals = _Signals()
         self._signals.decoded.connect(self.decoded)
         self._signals.refused.connect(self.refused)

@@ -20,10 +20,11 @@ from ..engine.backend import Answer
 from ..render.math import default_math_renderer
 from .history_panel import HistoryPanel
 from .image_view import ImageView
-from .records import Record, State, preview
+from .records import Record, State
 from .result_pane import ResultPane
 from .session import RecognitionSession
 from .uncertain import SpanNavigator, mark_editor, record_marks, select_in_editor
+from .view_image import view_image
 
 
 class RecordView(QObject):
@@ -73,7 +74,7 @@ class RecordView(QObject):
         if record_id is None:
             return
         image = self.history.image_in_memory(record_id)
-        self.image_view.set_image(preview(image) if image is not None else None)
+        self.image_view.set_image(view_image(image) if image is not None else None)
         if image is None:
             self.history.load_view(record_id)  # from disk, decoded off the GUI thread
         self.show(self.session.records[record_id])

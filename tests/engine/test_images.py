@@ -62,6 +62,19 @@ def test_exif_orientation_is_applied():
     assert upright.size == (20, 40)
 
 
+def test_a_callers_image_is_left_as_it_was_and_a_file_is_turned_in_place(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "turned.jpg"
+    noise_image(40, 20).save(path, exif=exif.tobytes())
+    mine = Image.open(path)
+    upright = load_image(mine)
+    assert upright is not mine and mine.size == (40, 20) and upright.size == (20, 40)
+    assert load_image(path).size == (20, 40)  # opened here: turned without a full-size copy
+    plain = noise_image(30, 10)
+    assert load_image(plain) is not plain  # a copy even when nothing turns
+
+
 def test_animated_gif_gives_its_first_frame():
     frames = [Image.new("RGB", (8, 8), colour) for colour in ((255, 0, 0), (0, 0, 255))]
     buffer = io.BytesIO()
