@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -16,75 +13,8 @@ from desktop_ocr.ui.settings import Settings
 MAX_NEW = 48
 
 
-class BackendPool:
-    """Loaded backends kept for the whole run, lent to the windows and sessions of the tests.
-
-    Every window starts a worker that loads its model; on the tiny model that load (reading
-    the checkpoint, building the processor) is most of a window test's time. The pool stands in
-    for `engine.backends.create_backend`: the first request for some options loads for real,
-    through the real function; later requests get a loaded backend back that no live window
-    holds (one per window alive at once), reset to its state right after loading. The worker,
-    its warm-up, the queue and generation all run as in the app; what is skipped is only
-    reading the same checkpoint again. Failures (a missing model) are never pooled: they go
-    through the real loader every time. Servers are not pooled either (nothing to load).
-    """
-
-    def __init__(self, create: Callable[..., Any]) -> None:
-        self._create = create
-        self._lock = threading.Lock()  # the workers ask from their own threads
-        self._free: dict[Any, list[tuple[Any, dict[str, Any]]]] = {}
-        self._lent: list[tuple[Any, Any, dict[str, Any]]] = []
-        self.loads = 0  # real loads (for the pool's own test)
-
-    def create_backend(self, options, server=None, download_progress=None, status=None):
-        if server is not None or options.backend == "server":
-            return self._create(options, server, download_progress, status)
-        key = options
-        with self._lock:
-            free = self._free.get(key)
-            if free:
-                backend, fresh = free.pop()
-                backend.__dict__.clear()
-                backend.__dict__.update(fresh)  # warm_ups == 0, as just loaded
-                self._lent.append((key, backend, fresh))
-                return backend
-        backend = self._create(options, server, download_progress, status)
-        with self._lock:
-            self.loads += 1
-            self._lent.append((key, backend, dict(backend.__dict__)))
-        return backend
-
-    def give_back(self) -> None:
-        """After a test's windows and sessions have joined their worker threads."""
-        with self._lock:
-            for key, backend, fresh in self._lent:
-                self._free.setdefault(key, []).append((backend, fresh))
-            self._lent.clear()
-
-
-@pytest.fixture(scope="session")
-def backend_pool() -> BackendPool:
-    from desktop_ocr.engine import backends
-
-    return BackendPool(backends.create_backend)
-
-
 @pytest.fixture
-def pooled_backends(backend_pool: BackendPool, monkeypatch) -> Iterator[BackendPool]:
-    """Workers started in this test load through the pool; the test must join them before teardown.
-
-    Request this fixture before the one that makes (and joins) the windows or sessions, so that
-    their teardown runs first and the backends come back only when no thread uses them.
-    """
-    from desktop_ocr.engine import backends
-
-    monkeypatch.setattr(backends, "create_backend", backend_pool.create_backend)
-    yield backend_pool
-    backend_pool.give_back()
-
-
-@pytest.fixture
-def make_window(pooled_backends, qtbot, tiny_model, tmp_path, monkeypatch):
+def make_window(qtbot, tiny_model, tmp_path, monkeypatch):
     # Each test its own history: the window lists the stored records of earlier tests otherwise.
     monkeypatch.setenv("DESKTOP_OCR_DATA_DIR", str(tmp_path / "history"))
     windows: list[MainWindow] = []

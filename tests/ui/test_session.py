@@ -25,7 +25,7 @@ class Log:
 
 
 @pytest.fixture
-def make_session(pooled_backends, qtbot, tiny_model):
+def make_session(qtbot, tiny_model):
     sessions: list[RecognitionSession] = []
 
     def make(max_new_tokens: int = 48, load: bool = True) -> RecognitionSession:
