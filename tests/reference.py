@@ -11,6 +11,29 @@ from qwen_vl_utils import process_vision_info
 from transformers import AutoProcessor, Qwen2VLForConditionalGeneration
 
 
+def image_entry(image: Any, budget: Any) -> dict[str, Any]:
+    """The image as the card's messages carry it, with the engine's pixel budget."""
+    return {
+        "type": "image",
+        "image": image,
+        "min_pixels": budget.min_pixels,
+        "max_pixels": budget.max_pixels,
+    }
+
+
+def reference_messages(image: Any, budget: Any, turns: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
+    """Card-style messages: the image in the first user turn, earlier answers as assistant turns."""
+    messages: list[dict[str, Any]] = []
+    for index, (question, answer) in enumerate(turns):
+        content: list[dict[str, Any]] = [{"type": "text", "text": question}]
+        if index == 0:
+            content.insert(0, image_entry(image, budget))
+        messages.append({"role": "user", "content": content})
+        if answer is not None:
+            messages.append({"role": "assistant", "content": [{"type": "text", "text": answer}]})
+    return messages
+
+
 @lru_cache(maxsize=4)
 def _load(path: str) -> tuple[Any, Any]:
     model = Qwen2VLForConditionalGeneration.from_pretrained(path, dtype=torch.float32)

@@ -82,12 +82,19 @@ def token_texts(decode: Callable[[Sequence[int]], str], ids: Sequence[int], full
     return pieces
 
 
+# Vocabularies at least this large find their top tokens through chunk maxima (see _top).
+CHUNKED_TOP_MIN_VOCAB = 8192
+TOP_CHUNK = 128
+
+
 class ProbabilityRecorder:
     """Reads the lm_head's output (the raw logits) and keeps, per step, a handful of numbers.
 
     A forward hook on lm_head sees the logits before generate's processors (the repetition
-    penalty); only the chosen token's log-probability and the top few are kept, on the
-    model's device, and moved to the CPU once at the end, so decoding never waits on them.
+    penalty). Per step it runs one softmax and one max pass (the chunk maxima) over the
+    vocabulary and keeps a few numbers on the model's device, moved to the CPU once at the
+    end, so decoding never waits on them. torch.topk and torch.logsumexp over a
+    151,936-token row cost several times more on a CPU (bench/confidence_overhead.py).
     """
 
     def __init__(self, k: int = ALTERNATIVES) -> None:
@@ -95,7 +102,9 @@ class ProbabilityRecorder:
         # Logits of the steps not yet handed to on_token: one on CPU/CUDA; on MPS generate
         # streams one step behind (DeferredStopCheck), so two, the extra one never claimed.
         self._pending: deque[torch.Tensor] = deque(maxlen=4)
-        self._steps: list[torch.Tensor] = []  # per step: [p_chosen, top p..., top ids...]
+        # Per step: p of the chosen token (1), p of the top k + 1 tokens and their ids. Small
+        # copies only: a view would keep the step's whole logits row alive.
+        self._steps: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
         self.ids: list[int] = []
 
     def hook(self, _module: Any, _args: Any, output: torch.Tensor) -> None:
@@ -106,13 +115,13 @@ class ProbabilityRecorder:
 
         if not self._pending:
             return
-        logits = self._pending.popleft()
-        row = logits[0].float()
-        logz = torch.logsumexp(row, dim=-1)
-        top = torch.topk(row, self.k + 1)
-        chosen = row[token_id : token_id + 1]
-        values = torch.cat([chosen, top.values]).sub_(logz).exp_()
-        self._steps.append(torch.cat([values, top.indices.to(values.dtype)]))
+        row = self._pending.popleft()[0]
+        # One fused softmax (float32: half-precision sums lose the 1e-4 the marks need) is
+        # cheaper on a CPU than logsumexp's separate max, subtract, exp and sum passes.
+        probabilities = torch.softmax(row, dim=0, dtype=torch.float32)
+        indices = _top_indices(row, self.k + 1)
+        chosen = probabilities[token_id : token_id + 1].clone()
+        self._steps.append((chosen, probabilities.index_select(0, indices), indices))
         self.ids.append(token_id)
 
     def tokens(self, texts: Sequence[str], alt_text: Callable[[int], str]) -> list[TokenInfo]:
@@ -121,18 +130,40 @@ class ProbabilityRecorder:
 
         if not self._steps:
             return []
-        rows = torch.stack(self._steps).cpu().tolist()
-        k = self.k + 1
+        chosen, top, indices = (
+            torch.cat(part).view(len(self._steps), -1) for part in zip(*self._steps, strict=True)
+        )
+        chosen_p, top_p, top_ids = chosen.cpu().tolist(), top.cpu().tolist(), indices.cpu().tolist()
         result = []
-        for token_id, text, row in zip(self.ids, texts, rows, strict=False):
-            probabilities, top_ids = row[1 : 1 + k], [int(i) for i in row[1 + k :]]
+        for token_id, text, (p,), probabilities, ids in zip(
+            self.ids, texts, chosen_p, top_p, top_ids, strict=False
+        ):
             alternatives = tuple(
-                Alternative(alt_id, alt_text(alt_id), p)
-                for alt_id, p in zip(top_ids, probabilities, strict=True)
+                Alternative(alt_id, alt_text(alt_id), alt_p)
+                for alt_id, alt_p in zip(ids, probabilities, strict=True)
                 if alt_id != token_id
             )[: self.k]
-            result.append(TokenInfo(token_id, text, row[0], alternatives))
+            result.append(TokenInfo(token_id, text, p, alternatives))
         return result
+
+
+def _top_indices(row: torch.Tensor, k: int) -> torch.Tensor:
+    """torch.topk(row, k).indices, cheaply for a large vocabulary.
+
+    The row is cut into chunks of TOP_CHUNK; the top k entries lie in the k chunks with the
+    largest maxima (an entry outside them is below k chunk maxima), so one max pass over the
+    row and a topk over k * TOP_CHUNK candidates replace a topk over the whole row, which
+    on a CPU copies and partially sorts every (value, index) pair.
+    """
+    import torch
+
+    size = row.shape[0]
+    if size < CHUNKED_TOP_MIN_VOCAB or size % TOP_CHUNK:
+        return torch.topk(row, k).indices
+    chunks = row.view(-1, TOP_CHUNK)
+    best = torch.topk(chunks.amax(dim=1), k).indices
+    positions = torch.topk(chunks.index_select(0, best).view(-1), k).indices
+    return best.index_select(0, positions // TOP_CHUNK) * TOP_CHUNK + positions % TOP_CHUNK
 
 
 class LogprobCollector:

@@ -83,13 +83,59 @@ def _pieces(text: str, offset: int) -> list[tuple[int, int]]:
     return pieces
 
 
+# Block syntax at a line's start: quote markers, then a list item, heading or table-row pipe.
+# A sentinel in front of any of it would make the line a paragraph, so marks start after it.
+_BLOCK_PREFIX = re.compile(
+    r"[ \t]*(?:>[ \t]?)*[ \t]*(?:[-+*](?:[ \t]+|$)|\d{1,9}[.)](?:[ \t]+|$)|#{1,6}(?:[ \t]+|$)|\|[ \t]*)?"
+)
+# Lines that are syntax only (fences, rules, setext underlines, table delimiter rows): no mark.
+_SYNTAX_LINE = re.compile(
+    r"[ \t]*(?:>[ \t]?)*[ \t]*(?:`{3,}.*|~{3,}.*|([-*_])(?:[ \t]*\1){2,}[ \t]*|=+[ \t]*|-+[ \t]*"
+    r"|\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?)"
+)
+_WORD = re.compile(r"[^\s|]+")
+
+
+def _placements(text: str, span: Span) -> list[tuple[int, int]]:
+    """Where a span's sentinels go: its characters minus line-start block syntax and table pipes.
+
+    A span that is only block syntax (an uncertain "#", "-", "1.", ">" or "|") marks the first
+    word of the line's content instead; one on a syntax-only line is not marked in the pane.
+    """
+    line_start = text.rfind("\n", 0, span.start) + 1
+    line_end = text.find("\n", span.start)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end]
+    if _SYNTAX_LINE.fullmatch(line):
+        return []
+    prefix = _BLOCK_PREFIX.match(line)
+    content = line_start + (prefix.end() if prefix else 0)
+    start = max(span.start, content)
+    # Each table cell gets its own pair: a pair around a "|" would straddle two cells.
+    pieces = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^|]+", text[start : span.end])]
+    pieces = [
+        (a + len(text[a:b]) - len(text[a:b].lstrip()), b - len(text[a:b]) + len(text[a:b].rstrip()))
+        for a, b in pieces
+    ]
+    pieces = [(a, b) for a, b in pieces if a < b]
+    if pieces:
+        return pieces
+    word = _WORD.search(text, max(span.end, content), line_end)
+    return [(word.start(), word.end())] if word else []
+
+
 def with_sentinels(text: str, spans: Sequence[Span]) -> str:
-    """`text` with each span wrapped in OPEN+index … CLOSE."""
+    """`text` with each span wrapped in OPEN+index … CLOSE (per table cell, after block syntax)."""
+    placements = sorted(
+        (start, end, index) for index, span in enumerate(spans) for start, end in _placements(text, span)
+    )
     parts: list[str] = []
     last = 0
-    for index, span in enumerate(spans):
-        parts += [text[last : span.start], OPEN + chr(INDEX_BASE + index), text[span.start : span.end], CLOSE]
-        last = span.end
+    for start, end, index in placements:
+        if start < last:
+            continue  # moved onto a word another span already marks
+        parts += [text[last:start], OPEN + chr(INDEX_BASE + index), text[start:end], CLOSE]
+        last = end
     parts.append(text[last:])
     return "".join(parts)
 

@@ -7,22 +7,9 @@ import pytest
 from desktop_ocr.engine import CancelToken, Conversation, StopReason, prompt_for
 from desktop_ocr.engine.confidence import TokenInfo, token_texts
 from tests.conftest import noise_image
-from tests.engine.test_fidelity import image_entry
-from tests.reference import reference_probabilities
+from tests.reference import reference_messages, reference_probabilities
 
 MAX_NEW = 24
-
-
-def reference_messages(image, budget, turns):
-    messages = []
-    for index, (question, answer) in enumerate(turns):
-        content = [{"type": "text", "text": question}]
-        if index == 0:
-            content.insert(0, image_entry(image, budget))
-        messages.append({"role": "user", "content": content})
-        if answer is not None:
-            messages.append({"role": "assistant", "content": [{"type": "text", "text": answer}]})
-    return messages
 
 
 def assert_matches(tokens: tuple[TokenInfo, ...], ids: list[int], probabilities, end_ids: set[int]) -> None:
@@ -153,3 +140,28 @@ def test_real_tokenizer_texts_join_exactly_on_multibyte_text(backend):
     pieces = token_texts(decode, ids, decode(ids))
     assert "".join(pieces) == text
     assert "" in pieces  # some token ends inside a character (the emoji, the CJK)
+
+
+@pytest.mark.parametrize("layout", ["spread", "one chunk", "odd size"])
+def test_recorder_on_a_real_sized_vocabulary_matches_softmax_and_topk(layout):
+    import torch
+
+    from desktop_ocr.engine.confidence import ProbabilityRecorder
+
+    size = 151_937 if layout == "odd size" else 151_936  # an odd size takes torch.topk itself
+    generator = torch.Generator().manual_seed(3)
+    logits = torch.randn(1, 1, size, generator=generator) * 4
+    if layout == "one chunk":
+        logits[0, 0, 1000:1004] = torch.tensor([30.0, 29.0, 28.5, 28.0])  # all four in chunk 7
+    recorder = ProbabilityRecorder()
+    chosen = 12_345
+    recorder.hook(None, None, logits)
+    recorder.on_token(chosen)
+    (token,) = recorder.tokens(["x"], str)
+
+    probabilities = torch.softmax(logits[0, 0].double(), dim=0)
+    # float32 sums over 151,936 terms: a relative error of ~3e-5 against float64
+    assert token.p == pytest.approx(float(probabilities[chosen]), rel=1e-4)
+    top = probabilities.topk(3)
+    assert [a.id for a in token.alternatives] == top.indices.tolist()
+    assert [a.p for a in token.alternatives] == pytest.approx(top.values.tolist(), rel=1e-4)

@@ -6,7 +6,7 @@ import pytest
 
 from desktop_ocr.engine import Conversation, PixelBudget, prompt_for
 from tests.conftest import noise_image
-from tests.reference import reference_generate
+from tests.reference import reference_generate, reference_messages
 
 MAX_NEW = 24
 
@@ -18,26 +18,8 @@ SIZES = {
 }
 
 
-def image_entry(image, budget: PixelBudget) -> dict:
-    return {
-        "type": "image",
-        "image": image,
-        "min_pixels": budget.min_pixels,
-        "max_pixels": budget.max_pixels,
-    }
-
-
 def reference_for(path, image, questions_and_answers, budget):
-    """Reference messages: the image in the first user turn, earlier answers as assistant turns."""
-    messages = []
-    for index, (question, answer) in enumerate(questions_and_answers):
-        content = [{"type": "text", "text": question}]
-        if index == 0:
-            content.insert(0, image_entry(image, budget))
-        messages.append({"role": "user", "content": content})
-        if answer is not None:
-            messages.append({"role": "assistant", "content": [{"type": "text", "text": answer}]})
-    return reference_generate(path, messages, MAX_NEW)
+    return reference_generate(path, reference_messages(image, budget, questions_and_answers), MAX_NEW)
 
 
 @pytest.mark.parametrize("name", list(SIZES))

@@ -54,3 +54,53 @@ def test_a_span_crossing_a_formula_edge_keeps_the_html_balanced(renderer):
     assert doc.html.count("<a ") == doc.html.count("</a>")
     assert [f.tex for f in doc.formulas] == ["x+y"]
     assert not SENTINELS.search(doc.html)
+
+
+@pytest.mark.parametrize(
+    ("text", "marker", "element", "marked"),
+    [
+        ("# Title\n", "#", "<h1>", "Title"),
+        ("### Deep title\n", "###", "<h3>", "Deep"),
+        ("- item\n- two\n", "-", "<li>", "item"),
+        ("* star\n* two\n", "*", "<li>", "star"),
+        ("+ plus\n", "+", "<li>", "plus"),
+        ("1. first\n2. second\n", "1.", "<ol>", "first"),
+        ("> quoted words\n", ">", "<blockquote>", "quoted"),
+        ("> - nested item\n", "-", "<blockquote>\n<ul>", "nested"),
+        ("| a | b |\n|---|---|\n| c | d |\n", "|", "<th>", "a"),
+        ("| a | b |\n|---|---|\n| c | d |\n", "| c", "<td>", "c"),
+    ],
+)
+def test_an_uncertain_line_start_marker_keeps_the_structure_and_marks_the_content(
+    renderer, text, marker, element, marked
+):
+    start = text.rindex(marker) if marker == "| c" else text.index(marker)
+    doc = renderer.render(text, marks=[Span(start, start + len(marker), 0.2)])
+    assert element in doc.html
+    assert f'<a name="uncertain-0" title="p = 0.20">{marked}</a>' in doc.html
+    assert not SENTINELS.search(doc.html)
+
+
+def test_a_span_across_table_cells_is_marked_in_each_cell_and_the_table_stays(renderer):
+    text = "| a | b |\n|---|---|\n| cc | dd |\n"
+    start = text.index("cc")
+    doc = renderer.render(text, marks=[Span(start, text.index("dd") + 2, 0.2)])
+    assert "<table" in doc.html and doc.html.count("<td>") == 2
+    assert doc.html.count('<a name="uncertain-0"') == 2
+    assert doc.html.count("<a ") == doc.html.count("</a>")
+
+
+@pytest.mark.parametrize(("text", "syntax"), [("a\n\n---\n\nb", "---"), ("```\ncode\n```\n", "```")])
+def test_an_uncertain_syntax_only_line_keeps_its_meaning_and_gets_no_mark(renderer, text, syntax):
+    start = text.index(syntax)
+    doc = renderer.render(text, marks=[Span(start, start + len(syntax), 0.2)])
+    assert ("<hr />" if syntax == "---" else "<pre><code>code") in doc.html
+    assert "uncertain-0" not in doc.html and not SENTINELS.search(doc.html)
+
+
+def test_a_marked_formula_inside_a_list_item_is_still_marked(renderer):
+    text = "- energy $E = mc^2$\n"
+    start = text.index("mc")
+    doc = renderer.render(text, marks=[Span(0, 1, 0.4), Span(start, start + 2, 0.3)])
+    assert "<li>" in doc.html and doc.formulas[0].tex == "E = mc^2" and doc.formulas[0].marks == (1,)
+    assert '<a name="uncertain-0" title="p = 0.40">energy</a>' in doc.html
