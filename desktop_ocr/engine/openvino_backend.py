@@ -17,7 +17,7 @@ from .conversation import Conversation
 from .download import DownloadProgress, locate_model
 from .errors import GenerationError, ModelLoadError, OutOfMemoryError, one_line
 from .images import prepare_image
-from .openvino_convert import ConvertProgress, convert, converted_folder, is_converted
+from .openvino_convert import ConvertProgress, convert
 from .options import EngineOptions, PixelBudget
 from .repetition import is_runaway
 from .stats import GenerationStats, StopReason
@@ -33,18 +33,6 @@ def openvino_available() -> bool:
     from importlib.util import find_spec
 
     return find_spec("openvino_genai") is not None
-
-
-def can_run(model_path: Path, options: EngineOptions) -> bool:
-    """The `auto` rule's test: runtime installed and the model already converted.
-
-    `auto` never starts a conversion by itself (it peaks at ~15 GB for the 2B model and the
-    real-size speed and agreement figures that would justify it are not measured yet):
-    `--backend openvino` (or Settings) converts once, and `auto` uses that export after.
-    """
-    if not openvino_available():
-        return False
-    return is_converted(converted_folder(model_path, options.weights))
 
 
 class OpenVINOBackend:

@@ -154,8 +154,8 @@ def test_auto_picks_openvino_when_converted(ov_fp16, tiny_model):
     assert isinstance(picked, ov_module.OpenVINOBackend)
 
 
-def test_auto_never_starts_a_conversion(tiny_model, tmp_path, monkeypatch):
-    """Unconverted, `auto` answers with transformers at once: a conversion is never implied."""
+def test_auto_does_not_convert_a_small_model(tiny_model, tmp_path, monkeypatch):
+    """A small unconverted model: `auto` answers with transformers at once, no conversion."""
     from desktop_ocr.engine.backends import create_backend
     from desktop_ocr.engine.local import LocalBackend
     from desktop_ocr.engine.openvino_convert import cache_root
