@@ -18,6 +18,10 @@ from PySide6.QtDBus import QDBusConnection, QDBusMessage, QDBusObjectPath
 
 PORTAL_SERVICE = "org.freedesktop.portal.Desktop"
 PORTAL_PATH = "/org/freedesktop/portal/desktop"
+# The app's id: the name of its .desktop file (resources/), its Wayland app_id, and what the
+# portal's host Registry is told.
+APP_ID = "io.github.desktop_ocr.DesktopOCR"
+REGISTRY_INTERFACE = "org.freedesktop.host.portal.Registry"
 REQUEST_INTERFACE = "org.freedesktop.portal.Request"
 CALL_TIMEOUT_MS = 10_000
 RESPONSE_SLOT = "on_response(uint,QVariantMap)"

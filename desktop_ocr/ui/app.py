@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
+from ..dbus_portal import APP_ID
 from .hotkeys import HotkeyController
 from .inputs import SourceKind
 from .main_window import MainWindow
@@ -84,6 +85,7 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # Wayland's app_id: the desktop matches it to the .desktop file
     icon = RESOURCES / "desktop-ocr.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))

@@ -1,8 +1,10 @@
 """Small D-Bus services for the tests, speaking the real interfaces with strict signatures.
 
-`python fake_dbus.py portal [--no-interface] [--refuse] [--screenshot=FILE]` owns
+`python fake_dbus.py portal [--no-interface] [--refuse] [--registry] [--screenshot=FILE]` owns
 org.freedesktop.portal.Desktop and implements GlobalShortcuts (Request/Response with
-handle_token, Session.Close, Activated) and Screenshot (writes a PNG to FILE, answers its uri);
+handle_token, Session.Close, Activated), with --registry the host app Registry
+(xdg-desktop-portal 1.19+; without it, Register is an unknown method as on older portals),
+and Screenshot (writes a PNG to FILE, answers its uri);
 `python fake_dbus.py notifications` owns org.freedesktop.Notifications. Every
 call is printed as one JSON line; the test drives signals through org.desktop_ocr.Test
 (Press, Click). Runs on the bus in $DBUS_SESSION_BUS_ADDRESS; written with jeepney, not Qt,
@@ -28,6 +30,7 @@ EXPECTED = {
     "BindShortcuts": "oa(sa{sv})sa{sv}",
     "Notify": "susssasa{sv}i",
     "Screenshot": "sa{sv}",
+    "Register": "sa{sv}",
 }
 
 
@@ -39,6 +42,7 @@ def main() -> None:
     kind = sys.argv[1]
     no_interface = "--no-interface" in sys.argv
     refuse = "--refuse" in sys.argv
+    registry = "--registry" in sys.argv
     screenshot = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--screenshot=")), "")
     conn = open_dbus_connection(bus="SESSION")
     name = "org.freedesktop.portal.Desktop" if kind == "portal" else NOTIFICATIONS
@@ -66,6 +70,8 @@ def main() -> None:
                 conn.send(new_error(msg, INVALID_ARGS, "s", (f"No such interface “{msg.body[0]}”",)))
             else:
                 conn.send(new_method_return(msg, "v", (("u", 1),)))
+        elif member == "Register" and registry and interface == "org.freedesktop.host.portal.Registry":
+            conn.send(new_method_return(msg))
         elif member == "CreateSession" and not no_interface:
             options = msg.body[0]
             request = f"{PORTAL_PATH}/request/{caller}/{options['handle_token'][1]}"

@@ -74,3 +74,27 @@ def test_a_refused_shortcut_is_reported_as_taken(bus_address, portal):
     assert hotkey.failure == Failure.TAKEN
     assert not hotkey.session_handle  # the session was closed again
     portal.call("Close")
+
+
+@pytest.mark.parametrize("portal", [("--registry",)], indirect=True)
+def test_registers_the_host_app_before_any_other_portal_call(bus_address, portal):
+    """GNOME's portal (1.19+) learns the app's id, its .desktop file's name, before anything else."""
+    from pathlib import Path
+
+    from desktop_ocr.dbus_portal import APP_ID
+
+    hotkey = PortalHotkey("Ctrl+Alt+S", bus=connect(bus_address))
+    assert hotkey.start(), hotkey.error
+    try:
+        first = portal.next(5)
+        assert first is not None
+        assert (first["member"], first["interface"], first["signature"]) == (
+            "Register",
+            "org.freedesktop.host.portal.Registry",
+            "sa{sv}",
+        )
+        assert first["body"] == [APP_ID, {}]
+        assert portal.call("BindShortcuts")
+    finally:
+        hotkey.stop()
+    assert (Path(__file__).parents[2] / "resources" / f"{APP_ID}.desktop").is_file()

@@ -1,7 +1,8 @@
 """The Wayland backend: xdg-desktop-portal's GlobalShortcuts interface over QtDBus.
 
 The call shapes (as KeePassXC's and other Qt clients' GlobalShortcuts code uses them):
-CreateSession(a{sv}) and BindShortcuts(o, a(sa{sv}), s, a{sv}) each return a Request path
+Register(s, a{sv}) on the host Registry first (GNOME), then CreateSession(a{sv}) and
+BindShortcuts(o, a(sa{sv}), s, a{sv}), which each return a Request path
 whose `Response(u, a{sv})` signal carries the result; `Activated(o, s, t, a{sv})` fires on
 each press. KDE Plasma 6 and GNOME 48+ implement it; elsewhere the interface is missing and
 the failure is UNSUPPORTED, so Settings can show the desktop-shortcut recipe instead.
@@ -15,7 +16,15 @@ from typing import Any
 from PySide6.QtCore import SLOT, Slot
 from PySide6.QtDBus import QDBusArgument, QDBusConnection, QDBusMessage, QDBusObjectPath, QDBusVariant
 
-from ...dbus_portal import PORTAL_PATH, PORTAL_SERVICE, PortalRequestError, new_token, portal_request
+from ...dbus_portal import (
+    APP_ID,
+    PORTAL_PATH,
+    PORTAL_SERVICE,
+    REGISTRY_INTERFACE,
+    PortalRequestError,
+    new_token,
+    portal_request,
+)
 from ..dbus_types import DBusTypeError, struct_array
 from .base import Failure, Hotkey
 from .keys import xdg_trigger
@@ -55,6 +64,7 @@ class PortalHotkey(Hotkey):
     def start(self) -> bool:
         if not self.bus.isConnected():
             return self.fail(Failure.UNSUPPORTED, "no D-Bus session bus")
+        self._register_host_app()
         version = self._interface_version()
         if version is None:
             return False
@@ -120,6 +130,17 @@ class PortalHotkey(Hotkey):
     def on_activated(self, session: QDBusObjectPath, shortcut_id: str, _time: int, _options: dict) -> None:
         if session.path() == self.session_handle and shortcut_id == SHORTCUT_ID:
             self.activated.emit()
+
+    def _register_host_app(self) -> None:
+        """Tell the portal which app we are (GNOME needs it for apps outside Flatpak/Snap).
+
+        xdg-desktop-portal 1.19+ takes the id of the app's .desktop file through the host
+        Registry, before any other portal call; older portals lack the method (and a
+        sandboxed app is known already), so any error is ignored.
+        """
+        register = QDBusMessage.createMethodCall(PORTAL_SERVICE, PORTAL_PATH, REGISTRY_INTERFACE, "Register")
+        register.setArguments([APP_ID, {}])
+        self.bus.call(register, timeout=5000)
 
     def _interface_version(self) -> int | None:
         """The interface's `version` property; None (UNSUPPORTED) where the portal lacks it."""
