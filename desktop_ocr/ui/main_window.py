@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.snips = SnipFlow(
             lambda: self.settings.capture_handler or None, self,
             presets=lambda: self.settings.preset_list(), mode_label=self.question.mode_box.currentText,
+            wait_for_key=lambda: self.settings.snip_wait_for_key,
         )  # fmt: skip
         self.snipping = WindowSnips(
             self, self.snips, self.add_incoming, self.bring_to_front,

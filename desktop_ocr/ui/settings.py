@@ -36,6 +36,7 @@ class Settings:
     keep_in_tray: bool = False
     hotkey: str = ""  # a global snip hotkey such as Ctrl+Alt+S (any desktop; see README); empty: off
     notify: bool = True  # a desktop notification when an answer finishes out of sight
+    snip_wait_for_key: bool = False  # after the drag, wait for a preset key or Enter (else: at once)
     presets: str = prompt_presets.serialize(prompt_presets.DEFAULT_PRESETS)  # JSON, engine/presets.py
     server_url: str = ""  # an OpenAI-compatible endpoint; empty: the local model
     server_model: str = ""  # empty: the server's only model

@@ -213,6 +213,7 @@ class SettingsDialog(QDialog):
             hotkey=self.hotkey_section.value(),
             notify=self.hotkey_section.notify.isChecked(),
             presets=self.presets_section.value(),
+            snip_wait_for_key=self.presets_section.wait_for_key.isChecked(),
             server_url=self.server_url.text().strip(),
             server_model=self.server_model.text().strip(),
             api_key=self.api_key.text().strip(),

@@ -104,6 +104,9 @@ class PresetsSection:
         column.addLayout(buttons)
         column.addWidget(self.message)
         form.addRow("Prompt presets (keys 1–9 while snipping; --preset NAME)", box)
+        self.wait_for_key = QCheckBox("After the drag, wait for a preset key (1–9) or Enter")
+        self.wait_for_key.setChecked(settings.snip_wait_for_key)
+        form.addRow("", self.wait_for_key)
 
     def set_presets(self, presets: Iterable[prompt_presets.Preset]) -> None:
         self.table.setRowCount(0)

@@ -28,11 +28,13 @@ class SnipFlow(QObject):
         parent: QObject | None = None,
         presets: Callable[[], Sequence[Preset]] = lambda: (),
         mode_label: Callable[[], str] = lambda: "",
+        wait_for_key: Callable[[], bool] = lambda: False,
     ) -> None:
         super().__init__(parent)
         self.handler = handler  # the capture handler setting, read at each snip
         self.presets = presets  # the saved presets and the current mode's name, read at each snip
         self.mode_label = mode_label
+        self.wait_for_key = wait_for_key  # Settings.snip_wait_for_key, read at each snip
         self.overlays: SnipSession | None = None
         self.active = False
 
@@ -52,7 +54,9 @@ class SnipFlow(QObject):
             self.active = False
             self.failed.emit(str(error))
             return
-        self.overlays = SnipSession(grabs, self.presets(), mode_label=self.mode_label())
+        self.overlays = SnipSession(
+            grabs, self.presets(), mode_label=self.mode_label(), wait_for_key=self.wait_for_key()
+        )
         self.overlays.finished_with_preset.connect(self._taken)
         self.overlays.cancelled.connect(self._cancelled)
         self.overlays.show()

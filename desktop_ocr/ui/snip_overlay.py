@@ -4,7 +4,10 @@ Translucent windows paint black without a compositor, and Wayland allows nothing
 every screen is grabbed first and the grab is the overlay's background.
 
 Keys 1–9 pick a prompt preset before or during the drag (0, or the same key again, goes back
-to the current mode); the banner at the top shows the choice on every screen.
+to the current mode); the banner at the top shows the choice on every screen. By default the
+snip ends on release, as in other snip tools; with `wait_for_key` (Settings: "after the drag,
+wait for a preset key") the selection stays after release: 1–9 take it with that preset,
+0 or Enter with the current choice, a new drag replaces it, Esc cancels.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class ScreenOverlay(QWidget):
     selected = Signal(object, object)  # ScreenGrab, Rect (logical, desktop coordinates)
     cancelled = Signal()
     digit_pressed = Signal(int)  # 0–9: a preset key
+    confirmed = Signal()  # Enter: take the selection made (wait mode)
 
     def __init__(self, grab: ScreenGrab) -> None:
         super().__init__(
@@ -64,6 +68,10 @@ class ScreenOverlay(QWidget):
             self._end.x() + origin.x,
             self._end.y() + origin.y,
         )
+
+    def clear_selection(self) -> None:
+        self._start = self._end = None
+        self.update()
 
     def set_banner(self, text: str) -> None:
         self.banner = text
@@ -145,6 +153,8 @@ class ScreenOverlay(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.cancelled.emit()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.confirmed.emit()
         elif Qt.Key.Key_0.value <= event.key() <= Qt.Key.Key_9.value:
             self.digit_pressed.emit(event.key() - Qt.Key.Key_0.value)
 
@@ -171,11 +181,19 @@ class SnipSession(QObject):
     preset_changed = Signal(object)  # Preset | None
     cancelled = Signal()
 
-    def __init__(self, grabs: list[ScreenGrab], presets: Sequence[Preset] = (), mode_label: str = "") -> None:
+    def __init__(
+        self,
+        grabs: list[ScreenGrab],
+        presets: Sequence[Preset] = (),
+        mode_label: str = "",
+        wait_for_key: bool = False,
+    ) -> None:
         super().__init__()
         self.presets = list(presets)
         self.mode_label = mode_label
+        self.wait_for_key = wait_for_key
         self.preset: Preset | None = None
+        self.pending: tuple[ScreenGrab, Rect] | None = None  # wait mode: the selection made
         self.overlays: list[ScreenOverlay] = []
         screens = {screen.name(): screen for screen in QGuiApplication.screens()}
         for grab in grabs:
@@ -183,6 +201,7 @@ class SnipSession(QObject):
             overlay.selected.connect(self._on_selected)
             overlay.cancelled.connect(self._on_cancelled)
             overlay.digit_pressed.connect(self.choose_key)
+            overlay.confirmed.connect(self.confirm)
             screen = screens.get(grab.name)
             if screen is not None:
                 overlay.setScreen(screen)
@@ -191,8 +210,18 @@ class SnipSession(QObject):
         self._show_banner()
 
     def choose_key(self, digit: int) -> None:
-        """Key `digit`: that preset, or back to the mode with 0 or the chosen key again."""
+        """Key `digit`: that preset, or back to the mode with 0 or the chosen key again.
+
+        After a drag in wait mode the key also takes the selection: 1–9 with that preset, 0
+        with the current choice."""
         if self._done:
+            return
+        if self.pending is not None:
+            candidate = for_key(self.presets, digit) if digit else self.preset
+            if digit and candidate is None:
+                return  # no preset on that key
+            self.preset = candidate
+            self.confirm()
             return
         if digit == 0:
             picked = None
@@ -206,7 +235,16 @@ class SnipSession(QObject):
             self.preset_changed.emit(picked)
             self._show_banner()
 
+    def confirm(self) -> None:
+        """Take the selection made (wait mode); nothing before a drag."""
+        if self.pending is not None and not self._done:
+            self._finish(*self.pending)
+
     def banner(self) -> str:
+        if self.pending is not None:
+            keys = "1–9 preset · " if self.presets else ""
+            choice = self.preset.name if self.preset else (self.mode_label or "the current mode")
+            return f"{keys}Enter: {choice} · drag again to change · Esc cancel"
         return banner_text(self.presets, self.preset, self.mode_label) if self.presets else ""
 
     def _show_banner(self) -> None:
@@ -231,6 +269,16 @@ class SnipSession(QObject):
     def _on_selected(self, grab: ScreenGrab, selection: Rect) -> None:
         if self._done:
             return
+        if self.wait_for_key:
+            self.pending = (grab, selection)
+            for overlay in self.overlays:
+                if overlay.screen_grab is not grab:
+                    overlay.clear_selection()  # a drag on another screen replaces this one
+            self._show_banner()
+            return
+        self._finish(grab, selection)
+
+    def _finish(self, grab: ScreenGrab, selection: Rect) -> None:
         self._done = True
         image = crop(grab, selection)
         self._close()

@@ -98,3 +98,62 @@ def test_banner_lists_only_the_first_nine():
     text = banner_text(presets, None, "Text")
     assert text.startswith("1 P1  ·  2 P2") and text.endswith("9 P9")
     assert banner_text(DEFAULT_PRESETS, DEFAULT_PRESETS[2], "") == "Preset 3: Table as CSV   (0: back)"
+
+
+@pytest.fixture
+def waiting(qtbot):
+    """A snip in wait mode: the selection stays after release until a key takes it."""
+    session = SnipSession([grab()], DEFAULT_PRESETS, mode_label="Text", wait_for_key=True)
+    session.show()
+    qtbot.waitExposed(session.overlays[0])
+    yield session
+    for overlay in session.overlays:
+        overlay.close()
+
+
+def test_wait_mode_a_key_after_the_drag_takes_that_preset(qtbot, waiting):
+    overlay = waiting.overlays[0]
+    with qtbot.assertNotEmitted(waiting.finished_with_preset, wait=100):
+        drag(qtbot, overlay)
+    assert overlay.selection() is not None  # still drawn
+    assert overlay.banner == "1–9 preset · Enter: Text · drag again to change · Esc cancel"
+    with qtbot.waitSignal(waiting.finished_with_preset) as finished:
+        qtbot.keyClick(overlay, Qt.Key.Key_3)
+    image, preset = finished.args
+    assert (image.width(), image.height()) == (100, 50) and preset == DEFAULT_PRESETS[2]
+
+
+def test_wait_mode_enter_takes_the_current_choice(qtbot, waiting):
+    overlay = waiting.overlays[0]
+    qtbot.keyClick(overlay, Qt.Key.Key_2)  # before the drag, as in the default mode
+    drag(qtbot, overlay)
+    assert "Enter: Explain this error" in overlay.banner
+    with qtbot.waitSignal(waiting.finished_with_preset) as finished:
+        qtbot.keyClick(overlay, Qt.Key.Key_Return)
+    assert finished.args[1] == DEFAULT_PRESETS[1]
+
+
+def test_wait_mode_a_new_drag_replaces_the_selection(qtbot, waiting):
+    overlay = waiting.overlays[0]
+    drag(qtbot, overlay)
+    drag(qtbot, overlay, QPoint(200, 100), QPoint(240, 130))
+    with qtbot.waitSignal(waiting.finished_with_preset) as finished:
+        qtbot.keyClick(overlay, Qt.Key.Key_0)  # 0: the current mode
+    image, preset = finished.args
+    assert (image.width(), image.height()) == (40, 30) and preset is None
+
+
+def test_wait_mode_escape_after_the_drag_cancels(qtbot, waiting):
+    overlay = waiting.overlays[0]
+    drag(qtbot, overlay)
+    with qtbot.waitSignal(waiting.cancelled), qtbot.assertNotEmitted(waiting.finished_with_preset):
+        qtbot.keyClick(overlay, Qt.Key.Key_Escape)
+
+
+def test_wait_mode_keys_without_a_selection_only_choose(qtbot, waiting):
+    overlay = waiting.overlays[0]
+    with qtbot.assertNotEmitted(waiting.finished_with_preset, wait=100):
+        qtbot.keyClick(overlay, Qt.Key.Key_Return)  # nothing selected yet
+        qtbot.keyClick(overlay, Qt.Key.Key_7)  # no seventh preset
+        qtbot.keyClick(overlay, Qt.Key.Key_1)
+    assert waiting.preset == DEFAULT_PRESETS[0]
