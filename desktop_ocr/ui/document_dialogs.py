@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..documents import FORMATS, PageRangeError, PageResult, format_of, parse_page_ranges, write_document
+from .records import Record
 
 FILE_FILTERS = {
     "md": "Markdown (*.md)",
@@ -120,3 +121,17 @@ def save_document_as(parent: QWidget | None, pages: Sequence[PageResult], sugges
     target, fmt = save_path_with_format(path, selected)
     write_document(target, list(pages), fmt)
     return target
+
+
+def save_record_as(parent: QWidget | None, record: Record | None) -> str:
+    """Save as… for the shown answer (the edited text if edited); returns the status line."""
+    text = record.transcript() if record is not None else ""
+    if record is None or not text.strip():
+        return "Nothing to save yet: no answer is shown"
+    page = PageResult(file=record.path or record.name, page=None, text=text, stats=record.stats)
+    suggested = str(Path(record.path).with_suffix(".md")) if record.path else f"{record.name}.md"
+    try:
+        target = save_document_as(parent, [page], suggested)
+    except OSError as error:
+        return f"Could not save: {error.strerror or error}"
+    return f"Saved {target}" if target is not None else ""

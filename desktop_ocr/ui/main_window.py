@@ -23,6 +23,7 @@ from ..engine.presets import Preset
 from ..render.export import Delimiters
 from . import alerts, copying, inputs, window_actions
 from .answer_done import AnswerDone
+from .document_dialogs import save_record_as
 from .failures import Wording, word_load_failure
 from .history_panel import HistoryPanel
 from .hotkeys import HotkeyController
@@ -271,6 +272,12 @@ class MainWindow(QMainWindow):
 
     def copy_plain_text(self) -> None:
         self.copy_as_format(copying.PLAIN)
+
+    def save_as(self) -> None:
+        """Save as… (Ctrl+S): the shown answer as .md, .txt, .html or .jsonl."""
+        line = save_record_as(self, self.current_item())
+        if line:
+            self.statusBar().showMessage(line, 8000)
 
     # ----- settings and closing
     def open_settings(self) -> None:

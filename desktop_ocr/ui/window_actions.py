@@ -33,6 +33,7 @@ ACTIONS = (
     ActionSpec("again", "Recognize again", "recognize_again", "Ctrl+R"),
     ActionSpec("stop", "Stop", "stop", "Esc"),
     ActionSpec("copy", "Copy", "copy_markdown", "Ctrl+Shift+C"),
+    ActionSpec("save", "Save as…", "save_as", Key.Save),
     ActionSpec("source", "Edit source", "toggle_source", "Ctrl+E", checkable=True),
     ActionSpec("settings", "Settings…", "open_settings", Key.Preferences),
     ActionSpec("next_mark", "Next uncertain span", "next_mark", "F8"),

@@ -47,3 +47,32 @@ def test_save_as_takes_the_format_from_the_extension_or_the_filter(tmp_path, mon
     assert (tmp_path / "paper.md").read_text() == "**Page 1**\n\none\n\n---\n\n**Page 2**\n\ntwo\n"
     monkeypatch.setattr(document_dialogs.QFileDialog, "getSaveFileName", lambda *args: ("", ""))
     assert document_dialogs.save_document_as(None, pages, "x.md") is None
+
+
+def test_save_as_writes_the_shown_answer_and_says_so_in_one_line(tmp_path, monkeypatch):
+    import json
+
+    from desktop_ocr.ui.inputs import SourceKind
+    from desktop_ocr.ui.records import Record
+
+    asked: list[str] = []
+    chosen = {"path": str(tmp_path / "scan.jsonl")}
+
+    def dialog(_parent, _title, suggested, *_filters):
+        asked.append(suggested)
+        return chosen["path"], document_dialogs.FILE_FILTERS["md"]
+
+    monkeypatch.setattr(document_dialogs.QFileDialog, "getSaveFileName", dialog)
+    record = Record(1, SourceKind.FILE, "scan.png", "text", "q", path=str(tmp_path / "scan.png"))
+    assert document_dialogs.save_record_as(None, None) == "Nothing to save yet: no answer is shown"
+    assert document_dialogs.save_record_as(None, record).startswith("Nothing to save yet")
+    record.edited = "corrected $x^2$"
+    assert document_dialogs.save_record_as(None, record) == f"Saved {tmp_path / 'scan.jsonl'}"
+    assert asked == [str(tmp_path / "scan.md")]  # suggested beside the image, as Markdown
+    (line,) = (tmp_path / "scan.jsonl").read_text().splitlines()
+    assert json.loads(line)["text"] == "corrected $x^2$"
+
+    chosen["path"] = str(tmp_path / "no-such-folder" / "scan.md")
+    assert document_dialogs.save_record_as(None, record).startswith("Could not save: ")
+    chosen["path"] = ""  # cancelled: nothing to say
+    assert document_dialogs.save_record_as(None, record) == ""
