@@ -48,7 +48,8 @@ def rgb32(image: Image.Image) -> QImage:
     rgb = image if image.mode == "RGB" else image.convert("RGB")
     width, height = rgb.size
     target = QImage(width, height, QImage.Format.Format_RGB32)
-    rows = np.frombuffer(target.bits(), dtype=np.uint8).reshape(height, target.bytesPerLine())
+    bits = target.bits()
+    rows = np.frombuffer(bits, dtype=np.uint8).reshape(height, target.bytesPerLine())
     pixels = rows[:, : width * 4].reshape(height, width, 4)
     source = np.asarray(rgb)
     red, green, blue, opaque = _CHANNELS
@@ -56,4 +57,9 @@ def rgb32(image: Image.Image) -> QImage:
     pixels[..., green] = source[..., 1]
     pixels[..., blue] = source[..., 2]
     pixels[..., opaque] = 255
+    # No view of the QImage's buffer may outlive this call (e.g. kept by a frame in a reference
+    # cycle): releasing one after the QImage is gone would touch freed memory at collection.
+    del pixels, rows
+    if isinstance(bits, memoryview):
+        bits.release()
     return target
