@@ -19,7 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..documents import DocumentError, PageResult, PasswordError, document_kind, open_document
+from ..documents import (
+    DocumentError,
+    PageRangeError,
+    PageRanges,
+    PageResult,
+    PasswordError,
+    document_kind,
+    open_document,
+)
 from ..engine.presets import Preset
 from ..render.export import Delimiters
 from . import alerts, copying, inputs, window_actions
@@ -76,6 +84,8 @@ class MainWindow(QMainWindow):
         self.records, self.item_list = self.history.model, self.history.list_view
         self.intake = Intake(self.session, self)
         self.documents: dict[int, DocumentRun] = {}  # record id → its document run (documents in the window)
+        # --pages, --password, --dpi given on the command line (or handed over): used for the next documents.
+        self.document_flags: dict[str, object] = {}
         self.view = RecordView(self.session, self.history, lambda: self.settings.uncertain_below)
         self.question = QuestionBox(settings.preset_list(), settings.mode)
         self.snips = SnipFlow(
@@ -184,7 +194,7 @@ class MainWindow(QMainWindow):
         images, added = [], []
         for entry in incoming:
             if entry.path is not None and document_kind(entry.path) is not None:
-                record_id = self.open_document(entry.path, entry.kind)
+                record_id = self.open_document(entry.path, entry.kind, **self.document_flags)  # type: ignore[arg-type]
                 added += [record_id] if record_id is not None else []
             else:
                 images.append(entry)
@@ -212,7 +222,7 @@ class MainWindow(QMainWindow):
         kind: SourceKind = SourceKind.FILE,
         *,
         password: str | None = None,
-        pages: list[int] | None = None,
+        pages: PageRanges | None = None,
         dpi: float | None = None,
     ) -> int | None:
         """A PDF or multi-page TIFF as one record; asks for the password and the pages (None: cancelled)."""
@@ -230,16 +240,24 @@ class MainWindow(QMainWindow):
             except DocumentError as error:
                 self.statusBar().showMessage(f"Not added: {error}", 8000)
                 return None
-        if pages is None and document.page_count > 1:
+        chosen = list(range(1, document.page_count + 1))
+        if pages is not None:
+            try:
+                chosen = pages.resolve(document.page_count)
+            except PageRangeError as error:
+                document.close()
+                self.statusBar().showMessage(f"Not opened: {name}: {error}", 8000)
+                return None
+        elif document.page_count > 1:
             choose = PageRangeDialog(name, document.page_count, parent=self)
             if choose.exec() != PageRangeDialog.DialogCode.Accepted:
                 document.close()
                 self.statusBar().showMessage(f"Not opened: {name} (no pages chosen)", 8000)
                 return None
-            pages = choose.pages()
+            chosen = choose.pages()
         mode, question, latex = self._question()
         run = DocumentRun(
-            self.session, document, pages or list(range(1, document.page_count + 1)), mode, question,
+            self.session, document, chosen, mode, question,
             latex=latex, budget=lambda: self.session.options.budget, dpi=dpi, source=kind, parent=self,
         )  # fmt: skip
         self.documents[run.record_id] = run

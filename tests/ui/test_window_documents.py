@@ -104,3 +104,28 @@ def test_save_as_jsonl_reads_back_one_line_a_page(qtbot, make_window, three, mon
     assert [row["page"] for row in rows] == [1, 2]
     assert [row["text"] for row in rows] == [result.text for result in run.results]
     assert all(row["file"] == "three.pdf" for row in rows)
+
+
+def test_pages_given_on_the_command_line_skip_the_dialog(qtbot, make_window, three, monkeypatch):
+    from desktop_ocr.ui.app import document_flags
+
+    window = make_window(**SMALL)
+
+    def never(_dialog):
+        raise AssertionError("the page range was given: no dialog")
+
+    monkeypatch.setattr(document_dialogs.PageRangeDialog, "exec", never)
+    window.document_flags = document_flags({"pages": "2", "password": None, "dpi": None})
+    (record_id,) = window.add_paths([three])
+    run = window.documents[record_id]
+    qtbot.waitUntil(lambda: run.done, timeout=120_000)
+    assert [result.page for result in run.results] == [2]
+
+
+def test_the_window_refuses_file_flags_in_one_line(capsys):
+    from desktop_ocr.cli.run import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--output", "out.md", "x.pdf"])
+    assert exit_.value.code == 2
+    assert "--output is for --cli" in capsys.readouterr().err
