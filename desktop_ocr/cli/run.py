@@ -75,9 +75,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.record and not args.cli:
         parser.error("--record goes with --cli (the window records by itself, see Settings → Privacy)")
     if not args.cli:
-        given = [name for name in DOCUMENT_FLAGS if getattr(args, name, None) not in (None, False)]
+        # --pages, --password and --dpi go to the window with the documents; the rest are files and folders.
+        given = [
+            name
+            for name in DOCUMENT_FLAGS
+            if name not in WINDOW_DOCUMENT_FLAGS and getattr(args, name, None) not in (None, False)
+        ]
         if given:
-            parser.error(f"--{given[0].replace('_', '-')} is for --cli (the window asks for pages itself)")
+            parser.error(
+                f"--{given[0].replace('_', '-')} is for --cli (the window saves with Save as…, Ctrl+S)"
+            )
         from ..app import run_window
 
         return run_window(args, flags_given(args))
@@ -89,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         parser.error(problem)
     return CliRun(args, options).run()
+
+
+WINDOW_DOCUMENT_FLAGS = ("pages", "password", "dpi")
 
 
 class CliRun:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,26 @@ def create_window(args: argparse.Namespace, flags: set[str]) -> MainWindow:
     window = MainWindow(settings, store)
     if args.prompt:
         window.use_custom_prompt(args.prompt)
+    window.document_flags = document_flags(vars(args))
     if args.images:
         window.add_paths(args.images)
     return window
+
+
+def document_flags(given: dict[str, Any]) -> dict[str, object]:
+    """--pages, --password, --dpi for the window's documents (from args, or a handed-over request)."""
+    from ..documents import PageRangeError, parse_page_ranges
+
+    flags: dict[str, object] = {}
+    if given.get("pages") is not None:
+        # The first process checked it; a bad one handed over means "ask".
+        with contextlib.suppress(PageRangeError):
+            flags["pages"] = parse_page_ranges(str(given["pages"]))
+    if isinstance(given.get("password"), str):
+        flags["password"] = given["password"]
+    if isinstance(given.get("dpi"), (int, float)):
+        flags["dpi"] = float(given["dpi"])
+    return flags
 
 
 def start_hotkey(window: MainWindow) -> HotkeyController:
@@ -56,6 +74,9 @@ def instance_request(args: argparse.Namespace) -> dict[str, Any]:
         "images": [str(Path(p).resolve()) for p in args.images],
         "snip": bool(args.snip),
         "quit": bool(args.quit),
+        "pages": None if getattr(args, "pages", None) is None else str(args.pages),
+        "password": getattr(args, "password", None),
+        "dpi": getattr(args, "dpi", None),
     }
 
 
@@ -65,7 +86,11 @@ def handle_request(window: MainWindow, request: dict[str, Any]) -> None:
     images = [str(p) for p in request.get("images", []) if isinstance(p, str)]
     if images:
         window.bring_to_front()
-        window.add_paths(images, SourceKind.HANDOFF)
+        kept, window.document_flags = window.document_flags, document_flags(request)
+        try:
+            window.add_paths(images, SourceKind.HANDOFF)
+        finally:
+            window.document_flags = kept
     if request.get("snip"):
         window.start_snip()
     elif request.get("quit"):

@@ -19,11 +19,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..documents import (
+    DocumentError,
+    PageRangeError,
+    PageRanges,
+    PageResult,
+    PasswordError,
+    document_kind,
+    open_document,
+)
 from ..engine.presets import Preset
 from ..render.export import Delimiters
 from . import alerts, copying, inputs, window_actions
 from .answer_done import AnswerDone
-from .document_dialogs import save_record_as
+from .document_dialogs import PageRangeDialog, PasswordDialog, save_record_as
+from .document_run import DocumentRun
 from .failures import Wording, word_load_failure
 from .history_panel import HistoryPanel
 from .hotkeys import HotkeyController
@@ -52,6 +62,7 @@ class MainWindow(QMainWindow):
     quit_action: QAction
     again_action: QAction
     source_action: QAction
+    save_action: QAction
 
     def __init__(self, settings: Settings, store: QSettings, *, persist: bool = True) -> None:
         super().__init__()
@@ -72,6 +83,9 @@ class MainWindow(QMainWindow):
         self.history.attach(self.session, settings)
         self.records, self.item_list = self.history.model, self.history.list_view
         self.intake = Intake(self.session, self)
+        self.documents: dict[int, DocumentRun] = {}  # record id → its document run (documents in the window)
+        # --pages, --password, --dpi given on the command line (or handed over): used for the next documents.
+        self.document_flags: dict[str, object] = {}
         self.view = RecordView(self.session, self.history, lambda: self.settings.uncertain_below)
         self.question = QuestionBox(settings.preset_list(), settings.mode)
         self.snips = SnipFlow(
@@ -178,7 +192,14 @@ class MainWindow(QMainWindow):
 
         The question is the toolbar's, or `preset`'s prompt (its name is the record's mode)."""
         mode, question, latex = (preset.name, preset.prompt, False) if preset else self._question()
-        added = self.intake.add(incoming, mode, question, latex)
+        images, added = [], []
+        for entry in incoming:
+            if entry.path is not None and document_kind(entry.path) is not None:
+                record_id = self.open_document(entry.path, entry.kind, **self.document_flags)  # type: ignore[arg-type]
+                added += [record_id] if record_id is not None else []
+            else:
+                images.append(entry)
+        added = self.intake.add(images, mode, question, latex) + added
         if added:
             self.open_record(added[0], front=False)
         return added
@@ -190,9 +211,61 @@ class MainWindow(QMainWindow):
         return bool(self.add_incoming(inputs.from_mime(mime, name)))
 
     def open_files(self) -> None:
-        patterns = " ".join(f"*{s}" for s in inputs.IMAGE_SUFFIXES)
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open images", "", f"Images ({patterns});;All (*)")
+        patterns = " ".join(f"*{s}" for s in (*inputs.IMAGE_SUFFIXES, ".pdf"))
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Open images or documents", "", f"Images and PDFs ({patterns});;All (*)"
+        )
         self.add_paths(paths)
+
+    def open_document(
+        self,
+        path: str | Path,
+        kind: SourceKind = SourceKind.FILE,
+        *,
+        password: str | None = None,
+        pages: PageRanges | None = None,
+        dpi: float | None = None,
+    ) -> int | None:
+        """A PDF or multi-page TIFF as one record; asks for the password and the pages (None: cancelled)."""
+        name = Path(path).name
+        while True:
+            try:
+                document = open_document(path, password)
+                break
+            except PasswordError:
+                ask = PasswordDialog(name, wrong=password is not None, parent=self)
+                if ask.exec() != PasswordDialog.DialogCode.Accepted:
+                    self.statusBar().showMessage(f"Not opened: {name} (no password given)", 8000)
+                    return None
+                password = ask.password()
+            except DocumentError as error:
+                self.statusBar().showMessage(f"Not added: {error}", 8000)
+                return None
+        chosen = list(range(1, document.page_count + 1))
+        if pages is not None:
+            try:
+                chosen = pages.resolve(document.page_count)
+            except PageRangeError as error:
+                document.close()
+                self.statusBar().showMessage(f"Not opened: {name}: {error}", 8000)
+                return None
+        elif document.page_count > 1:
+            choose = PageRangeDialog(name, document.page_count, parent=self)
+            if choose.exec() != PageRangeDialog.DialogCode.Accepted:
+                document.close()
+                self.statusBar().showMessage(f"Not opened: {name} (no pages chosen)", 8000)
+                return None
+            chosen = choose.pages()
+        mode, question, latex = self._question()
+        run = DocumentRun(
+            self.session, document, chosen, mode, question,
+            latex=latex, budget=lambda: self.session.options.budget, dpi=dpi, source=kind, parent=self,
+        )  # fmt: skip
+        self.documents[run.record_id] = run
+        run.progress.connect(lambda line: self.statusBar().showMessage(line))
+        run.start()
+        self.open_record(run.record_id, front=False)
+        return run.record_id
 
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
@@ -232,7 +305,10 @@ class MainWindow(QMainWindow):
         self.follow_up.clear()
 
     def stop(self) -> None:
-        """Stop the running recognition; queued ones are dropped."""
+        """Stop the running recognition; queued ones are dropped, and so are a document's other pages."""
+        for run in self.documents.values():
+            if not run.done:
+                run.stop()
         self.session.stop()
 
     # ----- showing
@@ -313,6 +389,9 @@ class MainWindow(QMainWindow):
     def shut_down(self) -> None:
         """Cancel whatever runs, finish decoding and join the worker thread."""
         self.intake.wait()
+        for run in self.documents.values():
+            run.stopped = True
+            run.pool.waitForDone()
         self.session.shut_down()
         self.history.close()
 

@@ -33,7 +33,7 @@ ACTIONS = (
     ActionSpec("again", "Recognize again", "recognize_again", "Ctrl+R"),
     ActionSpec("stop", "Stop", "stop", "Esc"),
     ActionSpec("copy", "Copy", "copy_markdown", "Ctrl+Shift+C"),
-    ActionSpec("save", "Save as…", "save_as", Key.Save),
+    ActionSpec("save", "Save as…", "save_as", Key.Save, tooltip="Save as .md, .txt, .html or .jsonl"),
     ActionSpec("source", "Edit source", "toggle_source", "Ctrl+E", checkable=True),
     ActionSpec("settings", "Settings…", "open_settings", Key.Preferences),
     ActionSpec("next_mark", "Next uncertain span", "next_mark", "F8"),
@@ -51,7 +51,7 @@ ACTIONS = (
 # The toolbar, left to right: action names, widget names (the window's), "|" for a separator.
 TOOLBAR = (
     "snip", "private_snip", "open", "paste", "|", "question", "again", "stop", "|",
-    "copy_button", "source", "|", "settings",
+    "copy_button", "save", "source", "|", "settings",
 )  # fmt: skip
 WELCOME = """<h2>Nothing to read yet</h2><p>Give the window an image:</p><ul>
 <li><b>Drop</b> image files or a picture here</li>{lines}</ul>

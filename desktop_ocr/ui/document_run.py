@@ -1,0 +1,172 @@
+"""A document (PDF, multi-page TIFF) recognised in the window: one record, its pages in turn.
+
+Each chosen page is rendered on a pool thread (one at a time, so memory stays flat), handed to
+the session as the record's image and recognised in the record's mode; its answer is kept as a
+`PageResult`. When the pages are done (or Stop ends the rest) the record's transcript becomes
+the pages joined with their markers (documents/result.py), which the pane shows and copies.
+A failed page is marked in the document and the others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PIL import Image
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from ..documents import Document, PageResult, join_markdown
+from ..engine.backend import Answer
+from ..engine.options import PixelBudget
+from ..engine.stats import StopReason
+from .failures import Failure
+from .records import SourceKind, thumbnail
+from .session import RecognitionSession
+
+
+class _Signals(QObject):
+    rendered = Signal(int, object)  # page number, PIL image
+    refused = Signal(int, str)  # page number, one-line message
+
+
+class _RenderTask(QRunnable):
+    def __init__(
+        self, document: Document, number: int, budget: PixelBudget, dpi: float | None, signals: _Signals
+    ) -> None:
+        super().__init__()
+        self.document, self.number, self.budget, self.dpi = document, number, budget, dpi
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            image = self.document.render(self.number, self.budget, self.dpi)
+        except Exception as error:  # noqa: BLE001 - a bad page is marked, the others go on
+            self.signals.refused.emit(self.number, str(error) or type(error).__name__)
+        else:
+            self.signals.rendered.emit(self.number, image)
+
+
+def failed_page_text(number: int, message: str) -> str:
+    """What stands in the document for a page that could not be rendered or recognised."""
+    return f"*(page {number} failed: {message})*"
+
+
+class DocumentRun(QObject):
+    """Recognises `pages` of `document` one after another as ONE record of the session.
+
+    `progress(line)`: "name: page 3 of 12"; `ended(record_id)`: the run is over (all pages, or
+    stopped); `results` then holds the pages done, in order.
+    """
+
+    progress = Signal(str)
+    ended = Signal(int)
+
+    def __init__(
+        self,
+        session: RecognitionSession,
+        document: Document,
+        pages: Sequence[int],
+        mode: str,
+        question: str,
+        *,
+        latex: bool = False,
+        budget: Callable[[], PixelBudget],
+        dpi: float | None = None,
+        source: SourceKind = SourceKind.FILE,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.document, self.pages = session, document, list(pages)
+        self.budget, self.dpi = budget, dpi
+        self.name = document.path.name
+        self.results: list[PageResult] = []
+        self.stopped = False
+        self.done = False
+        self._index = 0  # the page being rendered or recognised, in self.pages
+        self.record_id = session.reserve(
+            self.name, source, mode, question, latex_mode=latex, path=str(document.path)
+        )
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._signals = _Signals()
+        self._signals.rendered.connect(self._on_rendered)
+        self._signals.refused.connect(self._on_refused)
+        session.finished.connect(self._on_finished)
+        session.failed.connect(self._on_failed)
+
+    def start(self) -> None:
+        self._render_next()
+
+    def stop(self) -> None:
+        """End the rest; the pages done are kept (a page being recognised is cut short by the session)."""
+        self.stopped = True
+        if self.session.running != self.record_id and self.record_id not in self.session.queued:
+            self._end()  # between pages (rendering): nothing in the session to cancel
+
+    @property
+    def current_page(self) -> int:
+        return self.pages[min(self._index, len(self.pages) - 1)]
+
+    def _render_next(self) -> None:
+        if self.stopped or self._index >= len(self.pages):
+            self._end()
+            return
+        number = self.pages[self._index]
+        self.progress.emit(f"{self.name}: page {self._index + 1} of {len(self.pages)} (page {number})")
+        self.pool.start(_RenderTask(self.document, number, self.budget(), self.dpi, self._signals))
+
+    def _on_rendered(self, number: int, image: Image.Image) -> None:
+        if self.done or self.record_id not in self.session.records:
+            return
+        if self.stopped:
+            self._end()
+            return
+        kept = self.session.records[self.record_id].thumbnail  # the first page's stays the record's
+        self.session.attach(self.record_id, image, thumbnail(image) if kept is None else kept)
+
+    def _on_refused(self, number: int, message: str) -> None:
+        if self.done:
+            return
+        self.results.append(PageResult(self.name, number, failed_page_text(number, message)))
+        self._index += 1
+        self._render_next()
+
+    def _on_finished(self, record_id: int, answer: Answer) -> None:
+        if record_id != self.record_id or self.done:
+            return
+        number = self.pages[self._index]
+        if answer.stats.stop_reason is StopReason.CANCELLED:
+            if answer.text.strip():
+                self.results.append(PageResult(self.name, number, answer.text, answer.stats))
+            self.stopped = True
+            self._end()
+            return
+        self.results.append(PageResult(self.name, number, answer.text, answer.stats))
+        self._index += 1
+        self._render_next()
+
+    def _on_failed(self, record_id: int, failure: Failure) -> None:
+        if record_id != self.record_id or self.done:
+            return
+        number = self.pages[self._index]
+        self.results.append(PageResult(self.name, number, failed_page_text(number, failure.message)))
+        self._index += 1
+        self._render_next()
+
+    def joined(self) -> str:
+        return join_markdown(self.results) if self.results else ""
+
+    def _end(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        self.session.finished.disconnect(self._on_finished)
+        self.session.failed.disconnect(self._on_failed)
+        self.document.close()
+        record = self.session.records.get(self.record_id)
+        if record is not None and self.results:
+            record.edited = self.joined()
+            self.session.record_changed.emit(self.record_id)
+        done = len(self.results)
+        how = "stopped" if self.stopped else "done"
+        self.progress.emit(f"{self.name}: {how}, {done} of {len(self.pages)} pages")
+        self.ended.emit(self.record_id)

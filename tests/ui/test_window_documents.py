@@ -1,0 +1,131 @@
+"""Documents in the window: page range, password, progress, Stop, the joined document, Save as."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtWidgets import QDialog, QFileDialog
+
+from desktop_ocr._dev.pdfs import encrypted_pdf, make_pdf, text_page
+from desktop_ocr.documents import page_marker
+from desktop_ocr.ui import document_dialogs
+from desktop_ocr.ui.records import State
+
+SMALL = {"min_pixels": 3136, "max_pixels": 3136 * 4, "max_new_tokens": 6}
+
+
+@pytest.fixture
+def three(tmp_path):
+    return make_pdf(tmp_path / "three.pdf", [text_page(f"page {n}", seed=n) for n in (1, 2, 3)])
+
+
+def answer_pages(monkeypatch, text: str, seen: list[str]) -> None:
+    """The page-range dialog answers `text` (and notes the count it was shown)."""
+
+    def exec_(dialog):
+        seen.append(dialog.label.text())
+        dialog.field.setText(text)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(document_dialogs.PageRangeDialog, "exec", exec_)
+
+
+def test_a_page_range_runs_those_pages_in_order_as_one_document(qtbot, make_window, three, monkeypatch):
+    window = make_window(**SMALL)
+    seen: list[str] = []
+    answer_pages(monkeypatch, "3,1", seen)
+    lines: list[str] = []
+    window.statusBar().messageChanged.connect(lines.append)
+    (record_id,) = window.add_paths([three])
+    assert seen == ["three.pdf has 3 pages."]
+    run = window.documents[record_id]
+    qtbot.waitUntil(lambda: run.done, timeout=120_000)
+    assert [result.page for result in run.results] == [3, 1]
+    assert "three.pdf: page 1 of 2 (page 3)" in lines and "three.pdf: page 2 of 2 (page 1)" in lines
+    record = window.items[record_id]
+    text = record.transcript()
+    assert text.index(page_marker(3)) < text.index(page_marker(1)) and page_marker(2) not in text
+    assert len(window.items) == 1 and record.state is State.DONE
+
+
+def test_cancelling_the_page_range_is_one_status_line(qtbot, make_window, three, monkeypatch):
+    window = make_window(**SMALL)
+    monkeypatch.setattr(document_dialogs.PageRangeDialog, "exec", lambda _d: QDialog.DialogCode.Rejected)
+    assert window.add_paths([three]) == []
+    assert window.items == {} and "no pages chosen" in window.statusBar().currentMessage()
+
+
+def test_a_wrong_password_is_asked_again(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window(**SMALL)
+    locked = encrypted_pdf(tmp_path / "locked.pdf", "s3cret")
+    answers, asked = iter(["nope", "s3cret"]), []
+
+    def exec_(dialog):
+        asked.append(dialog.label.text())
+        dialog.field.setText(next(answers))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(document_dialogs.PasswordDialog, "exec", exec_)
+    (record_id,) = window.add_paths([locked])
+    assert len(asked) == 2 and "wrong" not in asked[0] and "wrong" in asked[1]
+    run = window.documents[record_id]
+    qtbot.waitUntil(lambda: run.done, timeout=120_000)
+    assert [result.page for result in run.results] == [1]
+
+
+def test_stop_after_the_first_page_keeps_it(qtbot, make_window, three, monkeypatch):
+    window = make_window(**SMALL)
+    answer_pages(monkeypatch, "1-3", [])
+    (record_id,) = window.add_paths([three])
+    run = window.documents[record_id]
+    qtbot.waitUntil(lambda: len(run.results) == 1, timeout=120_000)
+    window.stop()
+    qtbot.waitUntil(lambda: run.done, timeout=60_000)
+    assert run.stopped and run.results[0].page == 1 and len(run.results) < 3
+    assert page_marker(1) in window.items[record_id].transcript()
+    assert "stopped" in window.statusBar().currentMessage()
+
+
+def test_save_as_jsonl_reads_back_one_line_a_page(qtbot, make_window, three, monkeypatch, tmp_path):
+    window = make_window(**SMALL)
+    answer_pages(monkeypatch, "1,2", [])
+    (record_id,) = window.add_paths([three])
+    run = window.documents[record_id]
+    qtbot.waitUntil(lambda: run.done, timeout=120_000)
+    target = tmp_path / "out.jsonl"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), document_dialogs.FILE_FILTERS["md"])
+    )
+    window.open_record(record_id)
+    qtbot.waitUntil(lambda: getattr(window.current_item(), "record_id", None) == record_id)
+    window.save_action.trigger()
+    rows = [json.loads(line) for line in target.read_text().splitlines()]
+    assert [row["page"] for row in rows] == [1, 2]
+    assert [row["text"] for row in rows] == [result.text for result in run.results]
+    assert all(row["file"] == "three.pdf" for row in rows)
+
+
+def test_pages_given_on_the_command_line_skip_the_dialog(qtbot, make_window, three, monkeypatch):
+    from desktop_ocr.ui.app import document_flags
+
+    window = make_window(**SMALL)
+
+    def never(_dialog):
+        raise AssertionError("the page range was given: no dialog")
+
+    monkeypatch.setattr(document_dialogs.PageRangeDialog, "exec", never)
+    window.document_flags = document_flags({"pages": "2", "password": None, "dpi": None})
+    (record_id,) = window.add_paths([three])
+    run = window.documents[record_id]
+    qtbot.waitUntil(lambda: run.done, timeout=120_000)
+    assert [result.page for result in run.results] == [2]
+
+
+def test_the_window_refuses_file_flags_in_one_line(capsys):
+    from desktop_ocr.cli.run import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--output", "out.md", "x.pdf"])
+    assert exit_.value.code == 2
+    assert "--output is for --cli" in capsys.readouterr().err
