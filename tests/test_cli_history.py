@@ -193,5 +193,7 @@ def test_a_recorded_pdf_is_one_record_with_its_pages(env: dict[str, str], tiny_m
     record = store.get(rows[0].id)
     assert record is not None and len(record.pages) == 2
     assert all(page.turns and page.turns[0].answer is not None for page in record.pages)
+    assert [page.document_page for page in record.pages] == [1, 3]  # the PDF's own page numbers
+    assert "**Page 3**" in record.text and "**Page 2**" not in record.text
     assert store.image(rows[0].id, page=1) is not None
     store.close()

@@ -110,15 +110,17 @@ class Recorder:
                 print("desktop-ocr: history is off (Settings → Privacy): not recorded", file=self.err)
         return self.store.on_disk
 
-    def add_page(self, image: Image.Image, question: str, answer: Answer, backend: Backend) -> None:
-        """One answered image or page of the input being run."""
+    def add_page(
+        self, image: Image.Image, question: str, answer: Answer, backend: Backend, page: int | None = None
+    ) -> None:
+        """One answered image, or page `page` (1-based) of the document being run."""
         from ..engine.stats import StopReason
         from ..history import NewPage, PageImage, Turn, stats_dict
 
         if not self._open():
             return
         turn = Turn(question, answer.text, stats_dict(answer.stats))
-        self._pages.append(NewPage(PageImage.encode(image), [turn]))
+        self._pages.append(NewPage(PageImage.encode(image), [turn], document_page=page))
         self._stopped |= answer.stats.stop_reason is StopReason.CANCELLED
         self._backend = backend
 

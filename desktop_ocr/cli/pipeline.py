@@ -193,7 +193,9 @@ class InputsRun:
         self, unit: Unit, answer: Answer, streamed: bool, image: Image.Image | None = None
     ) -> PageResult:
         if self.recorder is not None and image is not None:
-            self.recorder.add_page(image, question_for(self.args, unit.item), answer, self.backend())
+            self.recorder.add_page(
+                image, question_for(self.args, unit.item), answer, self.backend(), unit.page
+            )
         if self._to_stdout() and self.as_json:
             self.out.write(json_line(unit.item.name, answer, unit.page))
             self.out.flush()

@@ -24,6 +24,8 @@ def reindex(db: sqlite3.Connection, record_id: int) -> None:
         if position > 0 or not mode:
             questions.append(question)
         answers.append(answer)
+    for (text,) in db.execute("SELECT edited FROM records WHERE id = ? AND edited IS NOT NULL", (record_id,)):
+        edited.append(text)  # a document's whole edited text
     for (text,) in db.execute(
         "SELECT edited FROM pages WHERE record_id = ? AND edited IS NOT NULL ORDER BY number", (record_id,)
     ):

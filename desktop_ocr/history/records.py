@@ -51,6 +51,7 @@ class NewPage:
     image: Image.Image | PageImage | None
     turns: Sequence[Turn] = ()
     edited: str | None = None
+    document_page: int | None = None  # its 1-based number in a PDF or TIFF; None for an image
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class NewRecord:
     dtype: str = ""
     state: State = State.DONE
     error: str = ""  # why it failed, one line
+    edited: str | None = None  # a document's edited text (its pages joined)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Page:
     height: int
     turns: tuple[Turn, ...]
     edited: str | None
+    document_page: int | None = None  # its number in the document; None for an image
 
     @property
     def text(self) -> str:
@@ -104,10 +107,25 @@ class Record:
     state: State
     error: str
     pages: tuple[Page, ...]
+    edited: str | None = None  # a document's edited text (per-page edits live on the pages)
+
+    @property
+    def is_document(self) -> bool:
+        """Whether the pages came from a PDF or a multi-page TIFF (they carry page numbers)."""
+        return any(page.document_page is not None for page in self.pages)
 
     @property
     def text(self) -> str:
-        """The latest answer (edited text where edited), pages joined by a blank line."""
+        """The latest answer (edited text where edited); a document's pages joined under their
+        page markers, as the window and `-o FILE.md` show them; other pages by a blank line."""
+        if self.edited is not None:
+            return self.edited
+        if self.is_document:
+            from ..documents.result import PageResult, join_markdown
+
+            return join_markdown(
+                [PageResult(self.name, page.document_page, page.text) for page in self.pages]
+            )
         return "\n\n".join(page.text for page in self.pages)
 
     @property

@@ -56,6 +56,15 @@ CREATE VIRTUAL TABLE search USING fts5(
 );
 """
 
+# v3: documents. pages.document_page: a page's 1-based number in its document (a PDF's page 7 may
+# be the record's page 0), NULL for an image. records.edited: the user's edit of a whole document
+# (its pages joined), which belongs to no one page; NULL when not edited. (No SQL comments here:
+# ALTER TABLE ADD COLUMN copies the column's text into the stored CREATE TABLE.)
+_V3 = """
+ALTER TABLE pages ADD COLUMN document_page INTEGER;
+ALTER TABLE records ADD COLUMN edited TEXT
+"""
+
 
 def _script(db: sqlite3.Connection, script: str) -> None:
     """Run statements inside the caller's transaction (executescript would commit it first)."""
@@ -64,19 +73,25 @@ def _script(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-def _v2(db: sqlite3.Connection) -> None:
+def _reindex_all(db: sqlite3.Connection) -> None:
+    """Rebuild every search row. Only the last migration may call it: it reads today's columns."""
     from .index import reindex
 
-    _script(db, _V2)
     for (record_id,) in db.execute("SELECT id FROM records").fetchall():
         reindex(db, record_id)
+
+
+def _v3(db: sqlite3.Connection) -> None:
+    _script(db, _V3)
+    _reindex_all(db)  # v2's index is filled here (a v1 database had none)
 
 
 Migration = Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: list[Migration] = [
     lambda db: _script(db, _V1),
-    _v2,
+    lambda db: _script(db, _V2),
+    _v3,
 ]
 VERSION = len(MIGRATIONS)
 

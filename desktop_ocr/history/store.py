@@ -89,7 +89,7 @@ class HistoryStore:
                 now = time.time()
                 record_id = db.execute(
                     "INSERT INTO records (created, updated, source, name, mode, prompt, model, backend,"
-                    " device, dtype, state, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " device, dtype, state, error, edited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         now,
                         now,
@@ -103,6 +103,7 @@ class HistoryStore:
                         record.dtype,
                         State(record.state).value,
                         record.error,
+                        record.edited,
                     ),
                 ).lastrowid
                 assert record_id is not None
@@ -114,8 +115,8 @@ class HistoryStore:
                         self._images.write(name, image.png)
                         written.append(name)
                     db.execute(
-                        "INSERT INTO pages (record_id, number, image, thumbnail, width, height, edited)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO pages (record_id, number, image, thumbnail, width, height, edited,"
+                        " document_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             record_id,
                             number,
@@ -124,6 +125,7 @@ class HistoryStore:
                             image.width if image else 0,
                             image.height if image else 0,
                             page.edited,
+                            page.document_page,
                         ),
                     )
                     for turn in page.turns:
@@ -155,6 +157,13 @@ class HistoryStore:
             db.execute(
                 "UPDATE pages SET edited = ? WHERE record_id = ? AND number = ?", (text, record_id, page)
             )
+            self._refresh(db, record_id)
+
+    def set_document_edited(self, record_id: int, text: str | None) -> None:
+        """The user's own text for a whole document (its pages joined); None goes back to the pages."""
+        with self._write() as db:
+            self._require(db, record_id)
+            db.execute("UPDATE records SET edited = ? WHERE id = ?", (text, record_id))
             self._refresh(db, record_id)
 
     def set_state(self, record_id: int, state: State, error: str = "") -> None:
@@ -222,7 +231,7 @@ class HistoryStore:
         with self._guard():
             row = self._db.execute(
                 "SELECT id, created, updated, source, name, mode, prompt, model, backend, device, dtype,"
-                " state, error FROM records WHERE id = ?",
+                " state, error, edited FROM records WHERE id = ?",
                 (record_id,),
             ).fetchone()
             if row is None:
@@ -237,16 +246,18 @@ class HistoryStore:
                     Turn(question, answer, json.loads(stats), json.loads(probabilities))
                 )
             pages = tuple(
-                Page(number, width, height, tuple(turns.get(number, ())), edited)
-                for number, width, height, edited in self._db.execute(
-                    "SELECT number, width, height, edited FROM pages WHERE record_id = ? ORDER BY number",
+                Page(number, width, height, tuple(turns.get(number, ())), edited, document_page)
+                for number, width, height, edited, document_page in self._db.execute(
+                    "SELECT number, width, height, edited, document_page FROM pages WHERE record_id = ?"
+                    " ORDER BY number",
                     (record_id,),
                 )
             )
-        (id_, created, updated, source, name, mode, prompt, model, backend, device, dtype, state, error) = row
+        (id_, created, updated, source, name, mode, prompt, model, backend, device, dtype, state, error,
+         edited) = row  # fmt: skip
         return Record(
             id_, utc(created), utc(updated), Source(source), name, mode, prompt, model, backend, device,
-            dtype, State(state), error, pages,
+            dtype, State(state), error, pages, edited,
         )  # fmt: skip
 
     def list(self, limit: int | None = 100, offset: int = 0) -> list[Summary]:
@@ -366,6 +377,9 @@ class HistoryStore:
     def _refresh(self, db: sqlite3.Connection, record_id: int, now: float | None = None) -> None:
         """Update the record's preview line, time of change and search row."""
         texts = []
+        (edited,) = db.execute("SELECT edited FROM records WHERE id = ?", (record_id,)).fetchone()
+        if edited is not None:
+            texts.append(edited)  # a document's own edit: its first line is the preview
         numbers = db.execute("SELECT number FROM pages WHERE record_id = ? ORDER BY number", (record_id,))
         for (number,) in numbers.fetchall():
             row = db.execute(

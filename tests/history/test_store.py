@@ -151,3 +151,32 @@ def test_reopening_keeps_everything(folder: Path) -> None:
     again = open_folder(folder)
     assert again.get(record_id).text == "persisted"  # type: ignore[union-attr]
     assert again.image(record_id) is not None
+
+
+def test_a_document_keeps_its_page_numbers_and_its_whole_edit(store: HistoryStore) -> None:
+    pages = [
+        NewPage(page_image(), [Turn("Convert", f"text of page {number}")], document_page=number)
+        for number in (2, 5)
+    ]
+    record_id = store.add(NewRecord(Source.FILE, pages, name="/papers/a.pdf", mode="markdown"))
+    got = store.get(record_id)
+    assert got is not None and got.is_document and got.edited is None
+    assert [page.document_page for page in got.pages] == [2, 5]
+    assert got.text == "**Page 2**\n\ntext of page 2\n\n---\n\n**Page 5**\n\ntext of page 5\n"
+    assert store.list()[0].first_line == "text of page 2"
+
+    store.set_document_edited(record_id, "My corrected paper\n")
+    got = store.get(record_id)
+    assert got is not None and got.text == "My corrected paper\n"
+    assert [page.text for page in got.pages] == ["text of page 2", "text of page 5"]  # kept as answered
+    assert store.list()[0].first_line == "My corrected paper"
+    assert [s.id for s in store.search("corrected")] == [record_id]
+    store.set_document_edited(record_id, None)
+    got = store.get(record_id)
+    assert got is not None and got.text.startswith("**Page 2**")
+    assert store.search("corrected") == []
+
+
+def test_an_image_record_is_not_a_document(store: HistoryStore) -> None:
+    got = store.get(store.add(record("just text")))
+    assert got is not None and not got.is_document and got.text == "just text"
