@@ -52,19 +52,35 @@ class AnswerDone(QObject):
         self.log(f"{record.name}: {answer.stats.summary()}")
         if answer.stats.stop_reason is StopReason.REPETITION:
             self.window.statusBar().showMessage("Stopped: the model was repeating itself", 8000)
+        if record.document_running:
+            return  # one page of a document: copied and notified once the document ends
         if record.state is State.DONE:
-            copied = self.auto_copy() and self.current_id() == record_id
-            if copied:
-                self.copy()
-            visible = self.window.isVisible()
-            told = self.notifier.answer_finished(
-                record_id, record.transcript(), copied, visible, self.window.isActiveWindow()
-            )
-            if not told and not visible:
-                self.open_record(record_id)  # hidden, and no notification could say so
+            self._answered(record_id)
         self.ended.emit(record_id)
 
+    def document_ended(self, record_id: int) -> None:
+        """A document's run ended (ui/document_run.py): its whole text is the answer."""
+        record = self.session.records.get(record_id)
+        if record is not None and record.pages and record.state is not State.CANCELLED:
+            self._answered(record_id)
+        self.ended.emit(record_id)
+
+    def _answered(self, record_id: int) -> None:
+        record = self.session.records[record_id]
+        copied = self.auto_copy() and self.current_id() == record_id
+        if copied:
+            self.copy()
+        visible = self.window.isVisible()
+        told = self.notifier.answer_finished(
+            record_id, record.transcript(), copied, visible, self.window.isActiveWindow()
+        )
+        if not told and not visible:
+            self.open_record(record_id)  # hidden, and no notification could say so
+
     def _on_failed(self, record_id: int, failure: Failure) -> None:
+        record = self.session.records.get(record_id)
+        if record is not None and record.document_running:
+            return  # the page is marked in the document, and the others go on
         if not self.window.isVisible():
             self.open_record(record_id)  # a snip from the tray failed: show why
         self.say(word_run_failure(failure))

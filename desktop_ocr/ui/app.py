@@ -31,7 +31,7 @@ def create_window(args: argparse.Namespace, flags: set[str]) -> MainWindow:
     window = MainWindow(settings, store)
     if args.prompt:
         window.use_custom_prompt(args.prompt)
-    window.document_flags = document_flags(vars(args))
+    window.docs.flags = document_flags(vars(args))
     if args.images:
         window.add_paths(args.images)
     return window
@@ -82,15 +82,16 @@ def instance_request(args: argparse.Namespace) -> dict[str, Any]:
 
 def handle_request(window: MainWindow, request: dict[str, Any]) -> None:
     """A request from a second `desktop-ocr` process (single instance)."""
-    window.log(f"request: {request}")
+    shown = {**request, "password": "(given)"} if request.get("password") else request
+    window.log(f"request: {shown}")  # never the password, even with --verbose
     images = [str(p) for p in request.get("images", []) if isinstance(p, str)]
     if images:
         window.bring_to_front()
-        kept, window.document_flags = window.document_flags, document_flags(request)
+        kept, window.docs.flags = window.docs.flags, document_flags(request)
         try:
             window.add_paths(images, SourceKind.HANDOFF)
         finally:
-            window.document_flags = kept
+            window.docs.flags = kept
     if request.get("snip"):
         window.start_snip()
     elif request.get("quit"):

@@ -123,15 +123,25 @@ def save_document_as(parent: QWidget | None, pages: Sequence[PageResult], sugges
     return target
 
 
+def pages_to_save(record: Record) -> list[PageResult]:
+    """A document's pages (one JSON line each, a marker each), unless the user edited the whole
+    text: then, as for an image, the shown text as one unmarked page."""
+    if record.pages and record.edited is None:
+        return list(record.pages)
+    text, name = record.transcript(), record.path or record.name
+    return [PageResult(file=name, page=None, text=text, stats=record.stats)]
+
+
 def save_record_as(parent: QWidget | None, record: Record | None) -> str:
     """Save as… for the shown answer (the edited text if edited); returns the status line."""
     text = record.transcript() if record is not None else ""
     if record is None or not text.strip():
         return "Nothing to save yet: no answer is shown"
-    page = PageResult(file=record.path or record.name, page=None, text=text, stats=record.stats)
+    if record.document_running:
+        return "Wait for the document's last page, or press Stop first"
     suggested = str(Path(record.path).with_suffix(".md")) if record.path else f"{record.name}.md"
     try:
-        target = save_document_as(parent, [page], suggested)
+        target = save_document_as(parent, pages_to_save(record), suggested)
     except OSError as error:
         return f"Could not save: {error.strerror or error}"
     return f"Saved {target}" if target is not None else ""

@@ -1,15 +1,17 @@
 """A document (PDF, multi-page TIFF) recognised in the window: one record, its pages in turn.
 
 Each chosen page is rendered on a pool thread (one at a time, so memory stays flat), handed to
-the session as the record's image and recognised in the record's mode; its answer is kept as a
-`PageResult`. When the pages are done (or Stop ends the rest) the record's transcript becomes
-the pages joined with their markers (documents/result.py), which the pane shows and copies.
-A failed page is marked in the document and the others go on.
+the session as the record's image and recognised in the record's mode; its answer goes to
+`record.pages` as a `PageResult`, so the record's transcript is the pages joined with their
+markers (documents/result.py) and the page under way streams in below them. A failed page is
+marked in the document and the others go on. `page_done` carries each page (with its picture)
+to the history, which writes the document as one record when `ended` comes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PIL import Image
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -17,9 +19,9 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from ..documents import Document, PageResult, join_markdown
 from ..engine.backend import Answer
 from ..engine.options import PixelBudget
-from ..engine.stats import StopReason
+from ..engine.stats import GenerationStats, StopReason
 from .failures import Failure
-from .records import SourceKind, thumbnail
+from .records import SourceKind, State, thumbnail
 from .session import RecognitionSession
 
 
@@ -45,6 +47,16 @@ class _RenderTask(QRunnable):
             self.signals.rendered.emit(self.number, image)
 
 
+@dataclass(frozen=True)
+class DonePage:
+    """A page that ended: its number, picture (None if it could not be rendered), answer or error."""
+
+    number: int
+    image: Image.Image | None
+    answer: Answer | None
+    error: str = ""
+
+
 def failed_page_text(number: int, message: str) -> str:
     """What stands in the document for a page that could not be rendered or recognised."""
     return f"*(page {number} failed: {message})*"
@@ -58,6 +70,7 @@ class DocumentRun(QObject):
     """
 
     progress = Signal(str)
+    page_done = Signal(int, object)  # record id, DonePage
     ended = Signal(int)
 
     def __init__(
@@ -78,13 +91,15 @@ class DocumentRun(QObject):
         self.session, self.document, self.pages = session, document, list(pages)
         self.budget, self.dpi = budget, dpi
         self.name = document.path.name
-        self.results: list[PageResult] = []
+        self.results: list[PageResult] = []  # also the record's `pages`
         self.stopped = False
         self.done = False
         self._index = 0  # the page being rendered or recognised, in self.pages
+        self._image: Image.Image | None = None  # the page being recognised, for `page_done`
         self.record_id = session.reserve(
             self.name, source, mode, question, latex_mode=latex, path=str(document.path)
         )
+        session.records[self.record_id].pages = self.results
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._signals = _Signals()
@@ -120,35 +135,43 @@ class DocumentRun(QObject):
         if self.stopped:
             self._end()
             return
-        kept = self.session.records[self.record_id].thumbnail  # the first page's stays the record's
+        record = self.session.records[self.record_id]
+        kept = record.thumbnail  # the first page's stays the record's
+        record.page = number
+        self._image = image
         self.session.attach(self.record_id, image, thumbnail(image) if kept is None else kept)
 
     def _on_refused(self, number: int, message: str) -> None:
         if self.done:
             return
-        self.results.append(PageResult(self.name, number, failed_page_text(number, message)))
-        self._index += 1
-        self._render_next()
+        self._page_ended(DonePage(number, None, None, message), failed_page_text(number, message))
 
     def _on_finished(self, record_id: int, answer: Answer) -> None:
         if record_id != self.record_id or self.done:
             return
         number = self.pages[self._index]
+        page = DonePage(number, self._image, answer)
         if answer.stats.stop_reason is StopReason.CANCELLED:
-            if answer.text.strip():
-                self.results.append(PageResult(self.name, number, answer.text, answer.stats))
             self.stopped = True
-            self._end()
-            return
-        self.results.append(PageResult(self.name, number, answer.text, answer.stats))
-        self._index += 1
-        self._render_next()
+            if not answer.text.strip():
+                self._end()  # stopped before a word of this page: it is not part of the document
+                return
+        self._page_ended(page, answer.text, answer.stats)
 
     def _on_failed(self, record_id: int, failure: Failure) -> None:
         if record_id != self.record_id or self.done:
             return
         number = self.pages[self._index]
-        self.results.append(PageResult(self.name, number, failed_page_text(number, failure.message)))
+        page = DonePage(number, self._image, None, failure.message)
+        self._page_ended(page, failed_page_text(number, failure.message))
+
+    def _page_ended(self, page: DonePage, text: str, stats: GenerationStats | None = None) -> None:
+        """Keep the page in the document, hand it to the history, go on with the next one."""
+        self._image = None  # the pixels go once the history has taken them (page_done)
+        self.results.append(PageResult(self.name, page.number, text, stats))
+        if self.record_id in self.session.records:
+            self.session.record_changed.emit(self.record_id)  # the page joins the document shown
+        self.page_done.emit(self.record_id, page)
         self._index += 1
         self._render_next()
 
@@ -162,9 +185,12 @@ class DocumentRun(QObject):
         self.session.finished.disconnect(self._on_finished)
         self.session.failed.disconnect(self._on_failed)
         self.document.close()
+        self._image = None
         record = self.session.records.get(self.record_id)
-        if record is not None and self.results:
-            record.edited = self.joined()
+        if record is not None:
+            record.page = None
+            if record.state is State.OPENING:  # no page could be rendered: nothing was recognised
+                record.state, record.error = State.FAILED, f"{self.name}: no page could be read"
             self.session.record_changed.emit(self.record_id)
         done = len(self.results)
         how = "stopped" if self.stopped else "done"

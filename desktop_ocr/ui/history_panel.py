@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..documents.result import PageResult
 from .history_list import RECORD_ID_ROLE, STORE_ID_ROLE, HistoryDelegate, HistoryListModel
 from .history_sync import DiskImageKeeper, HistorySync, engine_turns, source_kind
 from .inputs import Decoded, ImageLoader
@@ -163,6 +164,9 @@ class HistoryPanel(QObject):
             model=stored.model, error=stored.error, size=(page.width, page.height) if page else (0, 0),
             created=stored.created.astimezone().replace(tzinfo=None),
         )  # fmt: skip
+        if stored.is_document:  # its pages under their markers; an edit is of the whole text
+            record.pages = [PageResult(record.name, p.document_page, p.text) for p in stored.pages]
+            record.edited = stored.edited
         if record.turns and record.turns[-1].answer == "" and record.state is not State.DONE:
             record.turns[-1].answer = None  # a stopped or failed question can be asked again
         thumb = store.thumbnail(store_id) if store is not None else None

@@ -4,8 +4,9 @@
 - a finished, stopped or failed first answer → `store.add` (a new record);
 - a follow-up's answer → `store.add_turn`; the user's edit → `store.set_edited` (debounced).
 The store is opened on that thread too, so a slow or locked database never blocks the window.
-`DiskImageKeeper` is the session's ImageKeeper: an image stays in memory until its record is
-written (and while it is the current one), then is read back lazily from its PNG file.
+A document (ui/document_run.py, followed with `follow`) is ONE record: its pages are encoded as
+they end and written together when the run ends; an edit of its whole text is the record's.
+The images are kept by `DiskImageKeeper` (disk_images.py).
 
 Recognize again on a recorded image makes a NEW record (the old answer, and any edit of it, is
 kept as it was: nothing the user made is lost); its image is the old record's PNG, not re-encoded.
@@ -14,8 +15,6 @@ kept as it was: nothing the user made is lost); its image is the old record's PN
 from __future__ import annotations
 
 import functools
-import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -29,73 +28,19 @@ from ..engine.stats import StopReason
 from ..history import HistoryError, HistoryStore, NewPage, NewRecord, PageImage, Retention, Source, stats_dict
 from ..history import State as StoreState
 from ..history import Turn as StoreTurn
+from .disk_images import DiskImageKeeper, trim_heap
 from .failures import Failure
 from .records import Record, SourceKind, State
 
+__all__ = ["DiskImageKeeper", "HistorySync", "engine_turns", "source_kind", "trim_heap"]
+
 if TYPE_CHECKING:
+    from .document_run import DocumentRun, DonePage
     from .session import RecognitionSession
     from .settings import Settings
 
 EDIT_DELAY_MS = 400  # an edit is written once typing pauses
 IDLE_TRIM_MS = 1000
-
-
-class DiskImageKeeper:
-    """Images in memory only until written (or while current); afterwards read from the store."""
-
-    def __init__(self) -> None:
-        self._memory: dict[int, Image.Image] = {}
-        self._lock = threading.Lock()
-        self.current: int | None = None
-        self.store_id: Callable[[int], int | None] = lambda _sid: None
-        self.store: Callable[[], HistoryStore | None] = lambda: None
-
-    def put(self, record_id: int, image: Image.Image) -> None:
-        with self._lock:
-            self._memory[record_id] = image
-
-    def get(self, record_id: int) -> Image.Image:
-        with self._lock:
-            image = self._memory.get(record_id)
-        if image is not None:
-            return image
-        store, store_id = self.store(), self.store_id(record_id)
-        path = store.image_path(store_id) if store is not None and store_id is not None else None
-        if path is not None:
-            # Lazy: Image.open reads the header only; the pixels are decoded where they are used
-            # (the worker thread, for a request), never here on the GUI thread.
-            return Image.open(path)
-        data = store.image(store_id) if store is not None and store_id is not None else None
-        if data is None:
-            raise KeyError(record_id)
-        import io
-
-        return Image.open(io.BytesIO(data))  # the in-memory store (history off): still lazy
-
-    def memory(self, record_id: int) -> Image.Image | None:
-        """The image if it is held in memory (not yet written), else None."""
-        with self._lock:
-            return self._memory.get(record_id)
-
-    def drop(self, record_id: int) -> None:
-        with self._lock:
-            self._memory.pop(record_id, None)
-
-    def release(self, record_id: int) -> None:
-        """The image is safely on disk: free it unless it is the one shown."""
-        if record_id != self.current:
-            self.drop(record_id)  # in memory too: the store keeps it as PNG, smaller than pixels
-
-    def focus(self, record_id: int | None) -> None:
-        """The record now shown; the previous one's image is freed if it is on disk."""
-        previous, self.current = self.current, record_id
-        if previous is not None and previous != record_id and self.store_id(previous) is not None:
-            self.release(previous)
-
-    def held(self) -> int:
-        """How many full images are in memory (for tests)."""
-        with self._lock:
-            return len(self._memory)
 
 
 class HistorySync(QObject):
@@ -117,6 +62,7 @@ class HistorySync(QObject):
         self._fields: dict[str, str] = {}
         self._edits: dict[int, str | None] = {}  # last edit written or known, per session id
         self._dirty: set[int] = set()
+        self._document_pages: dict[int, list[NewPage]] = {}  # per session id; the writer thread's
         self._closed = False
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="history")
         self._edit_timer = QTimer(self)
@@ -225,8 +171,8 @@ class HistorySync(QObject):
         self, sid: int, text: str, stats: dict, probabilities: list, state: StoreState, error: str
     ) -> None:
         record = self.session.records.get(sid)
-        if record is None or sid in self.private or not record.turns:
-            return
+        if record is None or sid in self.private or not record.turns or record.is_document:
+            return  # a document's pages come through `follow`
         turn = StoreTurn(record.turns[-1].question, text, stats, probabilities)
         edited = record.edited
         self._edits[sid] = edited
@@ -242,11 +188,11 @@ class HistorySync(QObject):
         entry = self._new_record(record, turn, state, error)
         self._submit(lambda: self._write_new(sid, entry, image, replaced))
 
-    def _new_record(self, record: Record, turn: StoreTurn, state: StoreState, error: str) -> NewRecord:
+    def _new_record(self, record: Record, turn: StoreTurn | None, state: StoreState, error: str) -> NewRecord:
         custom = record.mode == "custom"
         return NewRecord(
             source=Source(record.source.value),
-            pages=[NewPage(None, [turn])],  # the image is added on the writer thread
+            pages=[NewPage(None, [turn])] if turn else [],  # the images are added on the writer thread
             name=record.path or record.name,
             mode="" if custom else record.mode,
             prompt=record.question if custom else "",
@@ -288,6 +234,51 @@ class HistorySync(QObject):
         store.set_edited(store_id, edited)  # a follow-up clears the edit, as in the window
         self.written.emit(sid, store_id, store_id)
 
+    # ----- documents
+    def follow(self, run: DocumentRun) -> None:
+        """Record the document `run` recognises as one record, once it ends."""
+        run.page_done.connect(self._on_document_page)
+        run.ended.connect(lambda sid: self._on_document_ended(sid, run.stopped))
+
+    def _on_document_page(self, sid: int, page: DonePage) -> None:
+        record = self.session.records.get(sid)
+        if record is None or sid in self.private:
+            return
+        turns, edited = [], None
+        if page.answer is not None:
+            answer = page.answer
+            probabilities = [token.to_json(alternatives=True) for token in answer.tokens]
+            turns = [StoreTurn(record.question, answer.text, stats_dict(answer.stats), probabilities)]
+        else:  # no answer: the page keeps the line the window shows in its place
+            edited = record.pages[-1].text if record.pages else page.error
+        image = page.image
+
+        def encode() -> None:  # here, off the GUI thread; one page's pixels at a time
+            encoded = PageImage.encode(image) if image is not None else None
+            new = NewPage(encoded, turns, edited, document_page=page.number)
+            self._document_pages.setdefault(sid, []).append(new)
+
+        self._submit(encode)
+
+    def _on_document_ended(self, sid: int, stopped: bool) -> None:
+        record = self.session.records.get(sid)
+        if record is None or sid in self.private:
+            self._submit(lambda: self._document_pages.pop(sid, None))
+            return
+        answered = any(page.stats is not None for page in record.pages or [])
+        state = StoreState.STOPPED if stopped else StoreState.DONE if answered else StoreState.FAILED
+        entry = self._new_record(record, None, state, "" if answered else record.error)
+        self._edits[sid] = record.edited
+
+        def write() -> None:
+            pages = self._document_pages.pop(sid, [])
+            if pages and self.store is not None:
+                store_id = self.store.add(NewRecord(**{**entry.__dict__, "pages": pages}))
+                self._ids[sid] = store_id
+                self.written.emit(sid, store_id, 0)
+
+        self._submit(write)
+
     # ----- edits
     def _on_changed(self, sid: int) -> None:
         record = self.session.records.get(sid)
@@ -296,7 +287,9 @@ class HistorySync(QObject):
         if record.state not in (State.DONE, State.CANCELLED, State.FAILED):
             self._edits[sid] = record.edited  # cleared by a new request: not a user's edit
             return
-        if record.edited != self._edits.get(sid) and sid in self._ids:
+        # Also before the record's own write has run: the writer keeps the order, so the edit
+        # lands after it (a record never written, e.g. with the history off, is skipped there).
+        if record.edited != self._edits.get(sid):
             self._dirty.add(sid)
             self._edit_timer.start()
 
@@ -308,12 +301,15 @@ class HistorySync(QObject):
             if record is None:
                 continue
             edited = self._edits[sid] = record.edited
-            self._submit(functools.partial(self._write_edit, sid, edited))
+            self._submit(functools.partial(self._write_edit, sid, edited, record.is_document))
 
-    def _write_edit(self, sid: int, edited: str | None) -> None:
+    def _write_edit(self, sid: int, edited: str | None, document: bool) -> None:
         store, store_id = self.store, self._ids.get(sid)
         if store is not None and store_id is not None:
-            store.set_edited(store_id, edited)
+            if document:
+                store.set_document_edited(store_id, edited)  # the whole text: no one page's
+            else:
+                store.set_edited(store_id, edited)
             self.written.emit(sid, store_id, store_id)
 
     # ----- deleting
@@ -348,26 +344,3 @@ def source_kind(source: Source) -> SourceKind:
         return SourceKind(source.value)
     except ValueError:
         return SourceKind.FILE  # stdin (`--cli - --record`) reads as a file without a path
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        import ctypes
-
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None  # not glibc (macOS, Windows, musl): their allocators return memory themselves
-
-
-_TRIM = _malloc_trim() if sys.platform.startswith("linux") else None
-
-
-def trim_heap() -> None:
-    """Return freed heap memory to the OS (glibc keeps it otherwise).
-
-    A full-HD image is ~6 MB, freed on one thread and allocated on another: glibc keeps those
-    blocks in its per-thread arenas, so without this a window that had 200 screenshots handed to
-    it held ~250 MB more, though no image was referenced any more (bench/window_memory.py).
-    """
-    if _TRIM is not None:
-        _TRIM(0)

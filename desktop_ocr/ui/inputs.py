@@ -27,6 +27,7 @@ from .records import SourceKind, thumbnail
 from .view_image import use_big_pillow_blocks, view_image
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
+INPUT_SUFFIXES = (*IMAGE_SUFFIXES, ".pdf")  # what a pasted path or Open… takes (PDFs: documents)
 IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/webp", "image/bmp", "image/gif", "image/tiff")
 
 
@@ -70,11 +71,11 @@ def may_hold_images(mime: QMimeData) -> bool:
 
 
 def path_from_text(text: str) -> str | None:
-    """A pasted line naming an image file: a path or a file:// URL."""
+    """A pasted line naming an image or PDF file: a path or a file:// URL."""
     text = text.strip().strip('"')
     if text.startswith("file://"):
         text = QUrl(text).toLocalFile()
-    return text if text.lower().endswith(IMAGE_SUFFIXES) else None
+    return text if text.lower().endswith(INPUT_SUFFIXES) else None
 
 
 def qimage_png(image: QImage) -> bytes:

@@ -53,6 +53,11 @@ class Intake(QObject):
         self.session.discard(record_id)
         self._say_problems()
 
+    def refuse(self, message: str) -> None:
+        """An input refused elsewhere (a document that cannot be opened): said with the batch's."""
+        self._problems.append(message.removeprefix("Not added: "))
+        self._say_problems()
+
     def _say_problems(self) -> None:
         if self._pending or not self._problems:
             return

@@ -19,21 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..documents import (
-    DocumentError,
-    PageRangeError,
-    PageRanges,
-    PageResult,
-    PasswordError,
-    document_kind,
-    open_document,
-)
 from ..engine.presets import Preset
 from ..render.export import Delimiters
 from . import alerts, copying, inputs, window_actions
 from .answer_done import AnswerDone
-from .document_dialogs import PageRangeDialog, PasswordDialog, save_record_as
-from .document_run import DocumentRun
+from .document_dialogs import save_record_as
 from .failures import Wording, word_load_failure
 from .history_panel import HistoryPanel
 from .hotkeys import HotkeyController
@@ -49,6 +39,7 @@ from .settings import Settings
 from .settings_apply import apply_settings, ask_settings
 from .snip_flow import SnipFlow
 from .snip_overlay import SnipSession
+from .window_documents import WindowDocuments
 from .window_snips import WindowSnips
 
 
@@ -83,9 +74,7 @@ class MainWindow(QMainWindow):
         self.history.attach(self.session, settings)
         self.records, self.item_list = self.history.model, self.history.list_view
         self.intake = Intake(self.session, self)
-        self.documents: dict[int, DocumentRun] = {}  # record id → its document run (documents in the window)
-        # --pages, --password, --dpi given on the command line (or handed over): used for the next documents.
-        self.document_flags: dict[str, object] = {}
+        self.docs = WindowDocuments(self, self.session, self._question, say=self.intake.refuse)
         self.view = RecordView(self.session, self.history, lambda: self.settings.uncertain_below)
         self.question = QuestionBox(settings.preset_list(), settings.mode)
         self.snips = SnipFlow(
@@ -156,6 +145,8 @@ class MainWindow(QMainWindow):
         self.view.ask_button.clicked.connect(self.ask_follow_up)
         self.snipping.ended.connect(self.snip_ended)
         self.done.ended.connect(self.answer_finished)
+        self.docs.started.connect(self.history.sync.follow)  # a document: one history record
+        self.docs.started.connect(lambda run: run.ended.connect(self.done.document_ended))
 
     # ----- the session, for tests and the composition root
     @property
@@ -192,14 +183,11 @@ class MainWindow(QMainWindow):
 
         The question is the toolbar's, or `preset`'s prompt (its name is the record's mode)."""
         mode, question, latex = (preset.name, preset.prompt, False) if preset else self._question()
-        images, added = [], []
-        for entry in incoming:
-            if entry.path is not None and document_kind(entry.path) is not None:
-                record_id = self.open_document(entry.path, entry.kind, **self.document_flags)  # type: ignore[arg-type]
-                added += [record_id] if record_id is not None else []
-            else:
-                images.append(entry)
-        added = self.intake.add(images, mode, question, latex) + added
+        images, documents = self.docs.split(incoming)
+        # Images first: their decoding is under way while a document's dialogs are open, and a
+        # refused document is said in one line with the images refused.
+        added = self.intake.add(images, mode, question, latex)
+        added += self.docs.open_all(documents)
         if added:
             self.open_record(added[0], front=False)
         return added
@@ -211,61 +199,11 @@ class MainWindow(QMainWindow):
         return bool(self.add_incoming(inputs.from_mime(mime, name)))
 
     def open_files(self) -> None:
-        patterns = " ".join(f"*{s}" for s in (*inputs.IMAGE_SUFFIXES, ".pdf"))
+        patterns = " ".join(f"*{s}" for s in inputs.INPUT_SUFFIXES)
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Open images or documents", "", f"Images and PDFs ({patterns});;All (*)"
         )
         self.add_paths(paths)
-
-    def open_document(
-        self,
-        path: str | Path,
-        kind: SourceKind = SourceKind.FILE,
-        *,
-        password: str | None = None,
-        pages: PageRanges | None = None,
-        dpi: float | None = None,
-    ) -> int | None:
-        """A PDF or multi-page TIFF as one record; asks for the password and the pages (None: cancelled)."""
-        name = Path(path).name
-        while True:
-            try:
-                document = open_document(path, password)
-                break
-            except PasswordError:
-                ask = PasswordDialog(name, wrong=password is not None, parent=self)
-                if ask.exec() != PasswordDialog.DialogCode.Accepted:
-                    self.statusBar().showMessage(f"Not opened: {name} (no password given)", 8000)
-                    return None
-                password = ask.password()
-            except DocumentError as error:
-                self.statusBar().showMessage(f"Not added: {error}", 8000)
-                return None
-        chosen = list(range(1, document.page_count + 1))
-        if pages is not None:
-            try:
-                chosen = pages.resolve(document.page_count)
-            except PageRangeError as error:
-                document.close()
-                self.statusBar().showMessage(f"Not opened: {name}: {error}", 8000)
-                return None
-        elif document.page_count > 1:
-            choose = PageRangeDialog(name, document.page_count, parent=self)
-            if choose.exec() != PageRangeDialog.DialogCode.Accepted:
-                document.close()
-                self.statusBar().showMessage(f"Not opened: {name} (no pages chosen)", 8000)
-                return None
-            chosen = choose.pages()
-        mode, question, latex = self._question()
-        run = DocumentRun(
-            self.session, document, chosen, mode, question,
-            latex=latex, budget=lambda: self.session.options.budget, dpi=dpi, source=kind, parent=self,
-        )  # fmt: skip
-        self.documents[run.record_id] = run
-        run.progress.connect(lambda line: self.statusBar().showMessage(line))
-        run.start()
-        self.open_record(run.record_id, front=False)
-        return run.record_id
 
     def paste(self) -> None:
         mime = QGuiApplication.clipboard().mimeData()
@@ -290,14 +228,22 @@ class MainWindow(QMainWindow):
         return self.question.question(self.settings.preset_list(), self.settings.mode)
 
     def recognize_again(self) -> None:
-        record_id = self.history.current_id()
-        if record_id is not None:
-            mode, question, latex = self._question()
-            self.session.recognize(record_id, question, mode=mode, latex_mode=latex)
+        record = self.current_item()
+        if record is None:
+            return
+        if record.is_document:  # a new record from the file, as Recognize again does for images
+            if record.path and not record.document_running:
+                self.add_paths([record.path], record.source)
+            return
+        mode, question, latex = self._question()
+        self.session.recognize(record.record_id, question, mode=mode, latex_mode=latex)
 
     def ask_follow_up(self) -> None:
         record_id, question = self.history.current_id(), self.follow_up.text().strip()
         if record_id is None or not question:
+            return
+        if self.session.records[record_id].is_document:
+            self.statusBar().showMessage("Follow-ups are about one image: snip the page to ask", 8000)
             return
         if not self.session.ask(record_id, question):
             self.statusBar().showMessage("Wait for the answer, or press Stop first", 5000)
@@ -306,9 +252,7 @@ class MainWindow(QMainWindow):
 
     def stop(self) -> None:
         """Stop the running recognition; queued ones are dropped, and so are a document's other pages."""
-        for run in self.documents.values():
-            if not run.done:
-                run.stop()
+        self.docs.stop()
         self.session.stop()
 
     # ----- showing
@@ -389,9 +333,7 @@ class MainWindow(QMainWindow):
     def shut_down(self) -> None:
         """Cancel whatever runs, finish decoding and join the worker thread."""
         self.intake.wait()
-        for run in self.documents.values():
-            run.stopped = True
-            run.pool.waitForDone()
+        self.docs.shut_down()
         self.session.shut_down()
         self.history.close()
 

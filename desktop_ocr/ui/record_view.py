@@ -101,6 +101,7 @@ class RecordView(QObject):
         # Marks once an answer is whole (never while it streams), dropped once the user edits.
         marks = [] if streaming else record_marks(record, self.uncertain_below())
         self.pane.show_text(text, streaming=streaming, latex_mode=record.bare_latex, marks=marks)
+        self.source.setReadOnly(record.document_running)  # the next page would replace an edit
         if self.source.toPlainText() != text:
             self.source.blockSignals(True)
             self.source.setPlainText(text)

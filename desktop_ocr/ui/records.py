@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from PIL import Image
 from PySide6.QtGui import QImage
 
+from ..documents.result import PageResult, join_markdown
 from ..engine.conversation import Turn
 from ..engine.stats import GenerationStats
 from ..render.markdown import as_markdown
@@ -68,15 +69,37 @@ class Record:
     # Per answered turn, its generated tokens (engine.confidence.TokenInfo: text, p, alternatives);
     # () where the backend gave none. Kept so that re-selecting the record re-shows its marks.
     tokens: list[tuple[Any, ...]] = field(default_factory=list)
+    # A document (PDF, multi-page TIFF): its answered pages, in order; None for an image. `page`
+    # is the page under way (its answer streams in `turns`/`partial`); None once the run ended.
+    pages: list[PageResult] | None = None
+    page: int | None = None
+
+    @property
+    def is_document(self) -> bool:
+        return self.pages is not None
 
     def transcript(self) -> str:
-        """What the pane shows: the answers, each follow-up question quoted before its answer."""
+        """What the pane shows: the answers, each follow-up question quoted before its answer;
+        for a document, its pages joined under their markers, the page under way last."""
         if self.edited is not None:
             return self.edited
+        if self.pages is not None:
+            return self._document_text(self.pages)
         return "".join(part for part, _answer_at in self._parts())
+
+    def _document_text(self, pages: list[PageResult]) -> str:
+        shown = list(pages)
+        # The page under way, while it streams; once answered it is in `pages`.
+        streaming = self.page is not None and self.state in (State.QUEUED, State.RUNNING)
+        current = "".join(part for part, _answer_at in self._parts()) if streaming else ""
+        if current:
+            shown.append(PageResult(self.name, self.page, current))
+        return join_markdown(shown) if shown else ""
 
     def answer_offsets(self) -> list[int | None]:
         """Where each turn's answer starts in transcript() (None where it was reworded there)."""
+        if self.pages is not None:
+            return [None] * len(self.turns)  # a document's pages: no marks yet (see README)
         offsets: list[int | None] = []
         position = 0
         for part, answer_at in self._parts():
@@ -104,7 +127,12 @@ class Record:
     @property
     def bare_latex(self) -> bool:
         """Whether the pane and the copy formats should read the text as one bare formula."""
-        return self.latex_mode and len(self.turns) == 1
+        return self.latex_mode and len(self.turns) == 1 and self.pages is None
+
+    @property
+    def document_running(self) -> bool:
+        """Whether this is a document whose pages are still being recognised."""
+        return self.pages is not None and self.page is not None
 
     @property
     def busy(self) -> bool:

@@ -188,8 +188,8 @@ class RecognitionSession(QObject):
     def edit(self, record_id: int, text: str | None) -> None:
         """The user's correction of the transcript (None: back to the model's answer)."""
         record = self.records[record_id]
-        if record.state is State.RUNNING:
-            return
+        if record.state is State.RUNNING or record.document_running:
+            return  # the next page would replace the edit: edit once the document is whole
         record.edited = text
         self.record_changed.emit(record_id)
 

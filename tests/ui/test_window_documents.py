@@ -39,7 +39,7 @@ def test_a_page_range_runs_those_pages_in_order_as_one_document(qtbot, make_wind
     window.statusBar().messageChanged.connect(lines.append)
     (record_id,) = window.add_paths([three])
     assert seen == ["three.pdf has 3 pages."]
-    run = window.documents[record_id]
+    run = window.docs.runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     assert [result.page for result in run.results] == [3, 1]
     assert "three.pdf: page 1 of 2 (page 3)" in lines and "three.pdf: page 2 of 2 (page 1)" in lines
@@ -69,7 +69,7 @@ def test_a_wrong_password_is_asked_again(qtbot, make_window, tmp_path, monkeypat
     monkeypatch.setattr(document_dialogs.PasswordDialog, "exec", exec_)
     (record_id,) = window.add_paths([locked])
     assert len(asked) == 2 and "wrong" not in asked[0] and "wrong" in asked[1]
-    run = window.documents[record_id]
+    run = window.docs.runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     assert [result.page for result in run.results] == [1]
 
@@ -78,7 +78,7 @@ def test_stop_after_the_first_page_keeps_it(qtbot, make_window, three, monkeypat
     window = make_window(**SMALL)
     answer_pages(monkeypatch, "1-3", [])
     (record_id,) = window.add_paths([three])
-    run = window.documents[record_id]
+    run = window.docs.runs[record_id]
     qtbot.waitUntil(lambda: len(run.results) == 1, timeout=120_000)
     window.stop()
     qtbot.waitUntil(lambda: run.done, timeout=60_000)
@@ -91,7 +91,7 @@ def test_save_as_jsonl_reads_back_one_line_a_page(qtbot, make_window, three, mon
     window = make_window(**SMALL)
     answer_pages(monkeypatch, "1,2", [])
     (record_id,) = window.add_paths([three])
-    run = window.documents[record_id]
+    run = window.docs.runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     target = tmp_path / "out.jsonl"
     monkeypatch.setattr(
@@ -115,9 +115,9 @@ def test_pages_given_on_the_command_line_skip_the_dialog(qtbot, make_window, thr
         raise AssertionError("the page range was given: no dialog")
 
     monkeypatch.setattr(document_dialogs.PageRangeDialog, "exec", never)
-    window.document_flags = document_flags({"pages": "2", "password": None, "dpi": None})
+    window.docs.flags = document_flags({"pages": "2", "password": None, "dpi": None})
     (record_id,) = window.add_paths([three])
-    run = window.documents[record_id]
+    run = window.docs.runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     assert [result.page for result in run.results] == [2]
 
@@ -129,3 +129,94 @@ def test_the_window_refuses_file_flags_in_one_line(capsys):
         main(["--output", "out.md", "x.pdf"])
     assert exit_.value.code == 2
     assert "--output is for --cli" in capsys.readouterr().err
+
+
+def stored(window):
+    window.history.sync.flush()
+    store = window.history.sync.store
+    assert store is not None
+    return store
+
+
+def test_a_document_is_one_history_record_with_its_pages(qtbot, make_window, three, monkeypatch):
+    window = make_window(**SMALL)
+    answer_pages(monkeypatch, "3,1", [])
+    ended: list[int] = []
+    window.answer_finished.connect(ended.append)
+    (record_id,) = window.add_paths([three])
+    run = window.docs.runs[record_id]
+    qtbot.waitUntil(lambda: len(run.results) == 1, timeout=120_000)
+    # the pane streams the document: page 3 (done) under its marker while page 1 comes
+    assert window.items[record_id].transcript().startswith(page_marker(3))
+    assert stored(window).list() == []  # nothing recorded before the document ends
+    qtbot.waitUntil(lambda: run.done, timeout=120_000)
+    assert ended == [record_id]  # one "answer finished" for the document, not one per page
+    store = stored(window)
+    (summary,) = store.list()
+    record = store.get(summary.id)
+    assert record is not None and record.is_document and record.name == str(three)
+    assert [page.document_page for page in record.pages] == [3, 1]
+    answers = [page.turns[0].answer if page.turns else None for page in record.pages]
+    assert answers == [result.text for result in run.results]
+    assert record.text == window.items[record_id].transcript()
+    assert store.image(summary.id, page=1) is not None  # each page's picture is kept
+
+
+def test_a_recorded_document_reopens_whole_and_its_edit_is_kept(qtbot, make_window, three, monkeypatch):
+    window = make_window(**SMALL)
+    answer_pages(monkeypatch, "1,2", [])
+    (record_id,) = window.add_paths([three])
+    run = window.docs.runs[record_id]
+    qtbot.waitUntil(lambda: run.done, timeout=120_000)
+    window.open_record(record_id)
+    edit = window.items[record_id].transcript() + "\nchecked by hand\n"
+    window.source.setPlainText(edit)  # the source editor: an edit of the whole document
+    store = stored(window)
+    qtbot.waitUntil(lambda: store.get(store.list()[0].id).text == edit, timeout=10_000)  # type: ignore[union-attr]
+    window.shut_down()
+
+    again = make_window(**SMALL, wait_ready=False)
+    qtbot.waitUntil(lambda: again.records.rowCount() == 1)
+    again.item_list.setCurrentIndex(again.records.index(0))
+    restored = again.current_item()
+    assert restored is not None and restored.is_document
+    assert [page.page for page in restored.pages or []] == [1, 2]
+    assert again.source.toPlainText() == edit
+    restored.edited = None
+    assert restored.transcript().index(page_marker(1)) < restored.transcript().index(page_marker(2))
+
+
+def test_follow_ups_are_refused_and_recognize_again_reads_the_file_anew(qtbot, make_window, tmp_path):
+    window = make_window(**SMALL)
+    one = make_pdf(tmp_path / "one.pdf", [text_page("only page", seed=4)])
+    (record_id,) = window.add_paths([one])  # one page: no page-range dialog
+    run = window.docs.runs[record_id]
+    qtbot.waitUntil(lambda: run.done, timeout=120_000)
+    window.open_record(record_id)
+    window.follow_up.setText("what is the title?")
+    window.ask_follow_up()
+    assert "one image" in window.statusBar().currentMessage()
+    assert len(window.items[record_id].turns) == 1
+    window.recognize_again()
+    assert len(window.items) == 2 and len(window.docs.runs) == 2
+    second = max(window.docs.runs)
+    qtbot.waitUntil(lambda: window.docs.runs[second].done, timeout=120_000)
+    assert window.items[record_id].pages == run.results  # the first record is kept as it was
+
+
+def test_a_pasted_pdf_path_and_a_dropped_pdf_become_documents(qtbot, make_window, tmp_path):
+    from PySide6.QtCore import QMimeData, QUrl
+
+    window = make_window(**SMALL)
+    one = make_pdf(tmp_path / "one.pdf", [text_page("only page", seed=4)])
+    pasted = QMimeData()
+    pasted.setText(f'"{one}"\n')  # as a file manager's "copy path" gives it
+    assert window.add_mime(pasted, "pasted image")
+    dropped = QMimeData()
+    dropped.setUrls([QUrl.fromLocalFile(str(one))])
+    assert window.add_mime(dropped, "dropped image")
+    assert sorted(window.docs.runs) == sorted(window.items)
+    assert len(window.docs.runs) == 2
+    for run in window.docs.runs.values():
+        qtbot.waitUntil(lambda run=run: run.done, timeout=120_000)
+        assert [result.page for result in run.results] == [1]
