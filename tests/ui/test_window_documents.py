@@ -220,3 +220,30 @@ def test_a_pasted_pdf_path_and_a_dropped_pdf_become_documents(qtbot, make_window
     for run in window.docs.runs.values():
         qtbot.waitUntil(lambda run=run: run.done, timeout=120_000)
         assert [result.page for result in run.results] == [1]
+
+
+def test_a_pdf_handed_to_the_running_window_takes_its_flags_once(qtbot, make_window, three, monkeypatch):
+    from desktop_ocr.ui.app import handle_request
+
+    window = make_window(**SMALL)
+    logged: list[str] = []
+    window.log = logged.append
+    handle_request(window, {"images": [str(three)], "pages": "2-3", "password": "not-needed", "dpi": None})
+    (run,) = window.docs.runs.values()
+    assert window.items[run.record_id].source.value == "handoff"
+    qtbot.waitUntil(lambda: run.done, timeout=120_000)
+    assert [result.page for result in run.results] == [2, 3]
+    assert window.docs.flags == {}  # the next document (dropped, say) asks again
+    assert logged and all("not-needed" not in line for line in logged)
+
+
+def test_a_multi_page_tiff_is_a_document(qtbot, make_window, tmp_path, monkeypatch):
+    from desktop_ocr._dev.pdfs import make_tiff
+
+    window = make_window(**SMALL)
+    answer_pages(monkeypatch, "1-2", [])
+    path = make_tiff(tmp_path / "scan.tiff", [text_page("one", seed=1), text_page("two", seed=2)])
+    (record_id,) = window.add_paths([path])
+    run = window.docs.runs[record_id]
+    qtbot.waitUntil(lambda: run.done, timeout=120_000)
+    assert [result.page for result in run.results] == [1, 2]
