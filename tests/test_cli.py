@@ -12,19 +12,22 @@ import pytest
 
 from desktop_ocr.cli import EXIT_INTERRUPTED, CliRun, build_parser, engine_options
 from desktop_ocr.engine import Conversation, prompt_for
+from tests.cli_in_process import Ran, run_main
 from tests.conftest import noise_image
 
 MAX_NEW = "40"
 
 
-def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_real_cli(*args: str) -> subprocess.CompletedProcess:
+    """`python -m desktop_ocr --cli ARGS` as a user runs it: a process of its own."""
     return subprocess.run(
-        [sys.executable, "-m", "desktop_ocr", "--cli", *args],
-        input=stdin,
-        capture_output=True,
-        timeout=240,
-        env={**os.environ, **(env or {})},
+        [sys.executable, "-m", "desktop_ocr", "--cli", *args], capture_output=True, timeout=240
     )
+
+
+def run_cli(*args: str, stdin: bytes = b"", env: dict | None = None) -> Ran:
+    """The same command's `main`, in this process (tests/cli_in_process.py says why)."""
+    return run_main(["--cli", *args], stdin=stdin, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +49,7 @@ def expected_answer(backend, path, mode="text"):
 
 
 def test_one_image_prints_exactly_the_answer(backend, tiny_model, images):
-    result = run_cli(
+    result = run_real_cli(
         str(images[0]), "--model", str(tiny_model), "--dtype", "float32", "--max-new-tokens", MAX_NEW
     )
     assert result.returncode == 0, result.stderr
@@ -244,8 +247,9 @@ def test_text_format_is_the_default_and_unchanged(backend, tiny_model, images):
 def test_a_fifo_is_refused_in_one_line_instead_of_hanging(tiny_model, images, tmp_path):
     fifo = tmp_path / "pipe.png"
     os.mkfifo(fifo)  # nobody writes to it: reading it would block forever
-    result = run_cli(str(fifo), str(images[0]), "--model", str(tiny_model), "--dtype", "float32",
-                     "--max-new-tokens", MAX_NEW)  # fmt: skip
+    # A process of its own, so that a hang would be a timeout, not a stuck suite.
+    result = run_real_cli(str(fifo), str(images[0]), "--model", str(tiny_model), "--dtype", "float32",
+                          "--max-new-tokens", MAX_NEW)  # fmt: skip
     err = result.stderr.decode()
     assert result.returncode == 1, err
     assert f"{fifo}: not a regular file" in err and "Traceback" not in err

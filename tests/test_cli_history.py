@@ -1,32 +1,37 @@
-"""`desktop-ocr --history [QUERY]`, `--history-show ID` and `--cli --record`, run as a user runs them."""
+"""`desktop-ocr --history [QUERY]`, `--history-show ID` and `--cli --record`, through `main`."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from desktop_ocr.history import NewPage, NewRecord, Source, State, Turn, open_folder
+from tests.cli_in_process import run_main
 from tests.conftest import noise_image
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     return {
-        **os.environ,
         "DESKTOP_OCR_DATA_DIR": str(tmp_path / "data"),
         "DESKTOP_OCR_SETTINGS": str(tmp_path / "settings.ini"),
     }
 
 
-def ocr(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_ocr", *args], capture_output=True, text=True, timeout=240, env=env
-    )
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def ocr(env: dict[str, str], *args: str) -> Result:
+    """`desktop-ocr ARGS` with that environment, in this process (tests/cli_in_process.py)."""
+    ran = run_main(args, env=env)
+    return Result(ran.returncode, ran.stdout.decode(), ran.stderr.decode())
 
 
 def add(env: dict[str, str], answer: str, **fields: object) -> int:

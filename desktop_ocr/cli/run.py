@@ -108,20 +108,21 @@ class CliRun:
         self,
         args: argparse.Namespace,
         options: defaults.EngineOptions,
-        stdout: IO[str] = sys.stdout,
-        stderr: IO[str] = sys.stderr,
+        stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None,
     ) -> None:
+        """`stdout`/`stderr`: sys's at the time of the call unless given (tests redirect them)."""
         self.args = args
         self.options = options
-        self.out = stdout
-        self.err = stderr
+        self.out = stdout or sys.stdout
+        self.err = stderr or sys.stderr
         self.backend: Backend | None = None
         self.interrupted = False
         self.recorder: Recorder | None = None
         if getattr(args, "record", False):
             from .history import Recorder
 
-            self.recorder = Recorder(args, stderr)
+            self.recorder = Recorder(args, self.err)
         self.inputs: InputsRun | None = None
 
     def say(self, message: str) -> None:

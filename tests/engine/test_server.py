@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
+from dataclasses import dataclass
 
 import pytest
 
 from desktop_ocr.engine import CancelToken, Conversation, EngineError, StopReason, prompt_for
 from desktop_ocr.engine.server import ServerBackend, ServerError, ServerOptions, SpecialTokenFilter
+from tests.cli_in_process import run_main
 from tests.conftest import free_port, noise_image
+
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str) -> Result:
+    """`desktop-ocr --cli ARGS`, through `main` in this process (tests/cli_in_process.py)."""
+    ran = run_main(["--cli", *args])
+    return Result(ran.returncode, ran.stdout.decode(), ran.stderr.decode())
+
 
 MAX_NEW = 40
 
@@ -121,26 +135,10 @@ def test_cli_batch_keeps_input_order_with_four_jobs(server, backend, tmp_path):
         paths.append(path)
     bad = tmp_path / "bad.png"
     bad.write_text("not a png")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "desktop_ocr",
-            "--cli",
-            "--server",
-            server,
-            "--jobs",
-            "4",
-            "--max-new-tokens",
-            "12",
-            *map(str, paths[:3]),
-            str(bad),
-            *map(str, paths[3:]),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = cli(
+        "--server", server, "--jobs", "4", "--max-new-tokens", "12",
+        *map(str, paths[:3]), str(bad), *map(str, paths[3:]),
+    )  # fmt: skip
     assert result.returncode == 1  # one image failed, the others were answered
     headers = [line for line in result.stdout.splitlines() if line.startswith("==> ")]
     assert headers == [f"==> {p} <==" for p in paths]
@@ -151,20 +149,7 @@ def test_cli_batch_keeps_input_order_with_four_jobs(server, backend, tmp_path):
 def test_cli_with_an_unreachable_server(tmp_path):
     image = tmp_path / "a.png"
     noise_image(100, 40).save(image)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "desktop_ocr",
-            "--cli",
-            "--server",
-            f"http://127.0.0.1:{free_port()}/v1",
-            str(image),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = cli("--server", f"http://127.0.0.1:{free_port()}/v1", str(image))
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "cannot connect" in result.stderr
 
@@ -176,18 +161,10 @@ def test_cli_pdf_pages_go_to_the_server_in_parallel_in_order(server, tmp_path):
     common = ["--server", server, "--max-new-tokens", "8", "--max-pixels", "50176", "--min-pixels", "3136"]
     pages = tmp_path / "pages"
 
-    def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "desktop_ocr", "--cli", *common, *args],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-
-    parallel = cli(str(pdf), "--jobs", "3", "--save-pages", str(pages))
+    parallel = cli(*common, str(pdf), "--jobs", "3", "--save-pages", str(pages))
     assert parallel.returncode == 0, parallel.stderr
     headers = [line for line in parallel.stdout.splitlines() if line.startswith("==> ")]
     assert headers == [f"==> {pdf} page {n} <==" for n in range(1, 6)]
     assert "5/5 pages" in parallel.stderr
     # The same answers as one page at a time.
-    assert cli(str(pdf)).stdout == parallel.stdout
+    assert cli(*common, str(pdf)).stdout == parallel.stdout
