@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -10,27 +11,36 @@ import sys
 import tempfile
 import time
 import urllib.request
-
-# Before anything imports huggingface_hub: no network, and a cache of our own.
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="desktop-ocr-hf-home-")
-os.environ.pop("DESKTOP_OCR_MODEL", None)
-# No test reads or writes the user's settings, history or keychain: folders of our own, and no
-# keyring backend
-# (tests that need one set it with keyring.set_keyring).
-os.environ["DESKTOP_OCR_DATA_DIR"] = tempfile.mkdtemp(prefix="desktop-ocr-data-")
-os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-os.environ["DESKTOP_OCR_SETTINGS"] = os.path.join(
-    tempfile.mkdtemp(prefix="desktop-ocr-config-"), "settings.ini"
-)
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+
+_OWN_FOLDERS: list[str] = []
+
+
+def _own_folder(prefix: str) -> str:
+    """A temporary folder for this test run, removed when it ends (453 were left behind before)."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    _OWN_FOLDERS.append(folder)
+    return folder
+
+
+atexit.register(lambda: [shutil.rmtree(folder, ignore_errors=True) for folder in _OWN_FOLDERS])
+
+# Before anything imports huggingface_hub: no network, and a cache of our own.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["HF_HOME"] = _own_folder("desktop-ocr-hf-home-")
+os.environ.pop("DESKTOP_OCR_MODEL", None)
+# No test reads or writes the user's settings, history or keychain: folders of our own, and no
+# keyring backend
+# (tests that need one set it with keyring.set_keyring).
+os.environ["DESKTOP_OCR_DATA_DIR"] = _own_folder("desktop-ocr-data-")
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+os.environ["DESKTOP_OCR_SETTINGS"] = os.path.join(_own_folder("desktop-ocr-config-"), "settings.ini")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 @pytest.fixture(scope="session")
