@@ -356,6 +356,17 @@ def build_checkpoint(
     return folder
 
 
+def _norm_scales(model: Any) -> set[str]:
+    """State-dict names of every normalisation layer's scale, found by module type, not by name:
+    the merger's LayerNorm is `ln_q`, and a zero scale there makes every image's embeddings zero
+    (the OpenVINO prefix cache then serves one image's prefill to all of them)."""
+    return {
+        f"{module_name}.weight"
+        for module_name, module in model.named_modules()
+        if "norm" in type(module).__name__.lower() and getattr(module, "weight", None) is not None
+    }
+
+
 def _write_full_random(folder: Path, config: Any, layout: Layout, seed: int) -> None:
     """Real-size random bf16 weights, written shard by shard without building the model."""
     import torch
@@ -365,6 +376,7 @@ def _write_full_random(folder: Path, config: Any, layout: Layout, seed: int) -> 
     with torch.device("meta"):
         meta_model = Qwen2VLForConditionalGeneration(config)
     shapes = {name: tuple(p.shape) for name, p in meta_model.state_dict().items()}
+    scales = _norm_scales(meta_model)
     config.dtype = torch.bfloat16
     config.save_pretrained(folder)
     generator = torch.Generator().manual_seed(seed)
@@ -385,7 +397,7 @@ def _write_full_random(folder: Path, config: Any, layout: Layout, seed: int) -> 
 
     for name, shape in shapes.items():
         key = _hub_key(name) if layout == "hub" else name
-        if name.endswith("norm.weight") or (".norm" in name and name.endswith("weight") and len(shape) == 1):
+        if name in scales:
             tensor = torch.ones(shape, dtype=torch.bfloat16)
         elif len(shape) == 1:
             tensor = torch.zeros(shape, dtype=torch.bfloat16)

@@ -86,6 +86,19 @@ def test_different_images_give_different_answers(ov_fp16):
     assert len(answers) == 3
 
 
+def test_an_image_after_another_of_its_size_gets_its_own_answer(ov_fp16):
+    """GenAI's prefix cache is on by default and every image of one size has the same placeholder
+    tokens: the cache must key on the image too, or a snip would be read with the previous one's
+    prefill. A second pipeline on the same IR that never saw the first image is the reference."""
+    first, second = (noise_image(300, 60, seed=seed) for seed in (21, 22))
+    fresh = ov_module.OpenVINOBackend(ov_fp16.options, folder=ov_fp16.folder)
+    expected = fresh.generate(Conversation.start(second, prompt_for("text")), max_new_tokens=8).text
+    before = ov_fp16.generate(Conversation.start(first, prompt_for("text")), max_new_tokens=8).text
+    got = ov_fp16.generate(Conversation.start(second, prompt_for("text")), max_new_tokens=8).text
+    assert before != expected
+    assert got == expected
+
+
 def test_streams_chunks_that_join_to_the_answer_and_fills_stats(ov_fp16):
     chunks: list[str] = []
     conversation = Conversation.start(noise_image(320, 96, seed=7), prompt_for("text"))
