@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PIL import Image
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from ..documents import Document, PageResult, join_markdown
+from ..documents import Document, PageResult
 from ..engine.backend import Answer
 from ..engine.options import PixelBudget
 from ..engine.stats import GenerationStats, StopReason
@@ -174,9 +174,6 @@ class DocumentRun(QObject):
         self.page_done.emit(self.record_id, page)
         self._index += 1
         self._render_next()
-
-    def joined(self) -> str:
-        return join_markdown(self.results) if self.results else ""
 
     def _end(self) -> None:
         if self.done:

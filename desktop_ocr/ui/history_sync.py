@@ -29,6 +29,7 @@ from ..history import HistoryError, HistoryStore, NewPage, NewRecord, PageImage,
 from ..history import State as StoreState
 from ..history import Turn as StoreTurn
 from .disk_images import DiskImageKeeper, trim_heap
+from .document_run import failed_page_text
 from .failures import Failure
 from .records import Record, SourceKind, State
 
@@ -250,7 +251,7 @@ class HistorySync(QObject):
             probabilities = [token.to_json(alternatives=True) for token in answer.tokens]
             turns = [StoreTurn(record.question, answer.text, stats_dict(answer.stats), probabilities)]
         else:  # no answer: the page keeps the line the window shows in its place
-            edited = record.pages[-1].text if record.pages else page.error
+            edited = failed_page_text(page.number, page.error)
         image = page.image
 
         def encode() -> None:  # here, off the GUI thread; one page's pixels at a time

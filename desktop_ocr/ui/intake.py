@@ -53,9 +53,9 @@ class Intake(QObject):
         self.session.discard(record_id)
         self._say_problems()
 
-    def refuse(self, message: str) -> None:
-        """An input refused elsewhere (a document that cannot be opened): said with the batch's."""
-        self._problems.append(message.removeprefix("Not added: "))
+    def refuse(self, problem: str) -> None:
+        """An input refused elsewhere (a document not opened): said with the batch's, "Not added: …"."""
+        self._problems.append(problem)
         self._say_problems()
 
     def _say_problems(self) -> None:

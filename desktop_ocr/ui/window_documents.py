@@ -34,7 +34,7 @@ class WindowDocuments(QObject):
         question: Callable[[], tuple[str, str, bool]],
         say: Callable[[str], None],
     ) -> None:
-        """`say` words a document not opened, in one line (with the batch's other refusals)."""
+        """`say(problem)`: a document not opened, said with the batch's other refusals."""
         super().__init__(window)
         self.window, self.session, self.question, self._say = window, session, question, say
         self.runs: dict[int, DocumentRun] = {}
@@ -74,11 +74,11 @@ class WindowDocuments(QObject):
             except PasswordError:
                 ask = PasswordDialog(name, wrong=password is not None, parent=self.window)
                 if ask.exec() != PasswordDialog.DialogCode.Accepted:
-                    self._say(f"Not opened: {name} (no password given)")
+                    self._say(f"{name}: no password given")
                     return None
                 password = ask.password()
             except DocumentError as error:
-                self._say(f"Not added: {error}")
+                self._say(str(error))
                 return None
         chosen = list(range(1, document.page_count + 1))
         if pages is not None:
@@ -86,13 +86,13 @@ class WindowDocuments(QObject):
                 chosen = pages.resolve(document.page_count)
             except PageRangeError as error:
                 document.close()
-                self._say(f"Not opened: {name}: {error}")
+                self._say(f"{name}: {error}")
                 return None
         elif document.page_count > 1:
             choose = PageRangeDialog(name, document.page_count, parent=self.window)
             if choose.exec() != PageRangeDialog.DialogCode.Accepted:
                 document.close()
-                self._say(f"Not opened: {name} (no pages chosen)")
+                self._say(f"{name}: no pages chosen")
                 return None
             chosen = choose.pages()
         mode, question, latex = self.question()
