@@ -36,6 +36,11 @@ def page_marker(number: int) -> str:
     return f"**Page {number}**"
 
 
+def is_page_marker(line: str) -> bool:
+    """Whether a (stripped) line is a page marker that join_markdown wrote."""
+    return line.startswith("**Page ") and line.endswith("**") and line[7:-2].isdigit()
+
+
 def join_markdown(pages: Sequence[PageResult]) -> str:
     """The pages in order, each under its marker, separated by a horizontal rule.
 

@@ -154,10 +154,14 @@ class Summary:
 
 
 def first_line(text: str, limit: int = 200) -> str:
-    """The first non-blank line, stripped and cut to `limit` characters."""
+    """The first non-blank line that is not a document's page marker, stripped, cut to `limit`
+    characters (a document's list entry shows its first words, not "**Page 1**")."""
+    from ..documents.result import is_page_marker  # lazy: only writers and the window get here
+
     for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:limit]
+        stripped = line.strip()
+        if stripped and not is_page_marker(stripped):
+            return stripped[:limit]
     return ""
 
 

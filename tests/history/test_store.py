@@ -180,3 +180,14 @@ def test_a_document_keeps_its_page_numbers_and_its_whole_edit(store: HistoryStor
 def test_an_image_record_is_not_a_document(store: HistoryStore) -> None:
     got = store.get(store.add(record("just text")))
     assert got is not None and not got.is_document and got.text == "just text"
+
+
+def test_a_documents_list_line_is_its_first_words_not_its_page_marker(store: HistoryStore) -> None:
+    from desktop_ocr.history import first_line
+
+    assert first_line("**Page 12**\n\n  Results  \nmore") == "Results"
+    assert first_line("**Page one**") == "**Page one**"  # only the markers join_markdown writes
+    page = NewPage(page_image(), [Turn("Convert", "body")], document_page=1)
+    record_id = store.add(NewRecord(Source.FILE, [page], name="/a.pdf"))
+    store.set_document_edited(record_id, "**Page 1**\n\nMy corrected paper\n")
+    assert store.list()[0].first_line == "My corrected paper"

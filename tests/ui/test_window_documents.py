@@ -151,6 +151,8 @@ def test_a_document_is_one_history_record_with_its_pages(qtbot, make_window, thr
     assert stored(window).list() == []  # nothing recorded before the document ends
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     assert ended == [record_id]  # one "answer finished" for the document, not one per page
+    row = window.records.data(window.records.index(window.records.row_of(record_id)))
+    assert page_marker(3) not in row  # the list shows the document's first words
     store = stored(window)
     (summary,) = store.list()
     record = store.get(summary.id)
