@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QImage
 
 from ..documents import Document, PageResult
 from ..engine.backend import Answer
@@ -23,10 +24,11 @@ from ..engine.stats import GenerationStats, StopReason
 from .failures import Failure
 from .records import SourceKind, State, thumbnail
 from .session import RecognitionSession
+from .view_image import view_image
 
 
 class _Signals(QObject):
-    rendered = Signal(int, object)  # page number, PIL image
+    rendered = Signal(int, object, object)  # page number, PIL image, its view (QImage)
     refused = Signal(int, str)  # page number, one-line message
 
 
@@ -44,7 +46,8 @@ class _RenderTask(QRunnable):
         except Exception as error:  # noqa: BLE001 - a bad page is marked, the others go on
             self.signals.refused.emit(self.number, str(error) or type(error).__name__)
         else:
-            self.signals.rendered.emit(self.number, image)
+            # The view is made here too: the window shows the page without work on its thread.
+            self.signals.rendered.emit(self.number, image, view_image(image))
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class DocumentRun(QObject):
     """
 
     progress = Signal(str)
+    view_ready = Signal(int, object)  # record id, the page under way as a QImage (as Intake's)
     page_done = Signal(int, object)  # record id, DonePage
     ended = Signal(int)
 
@@ -129,7 +133,7 @@ class DocumentRun(QObject):
         self.progress.emit(f"{self.name}: page {self._index + 1} of {len(self.pages)} (page {number})")
         self.pool.start(_RenderTask(self.document, number, self.budget(), self.dpi, self._signals))
 
-    def _on_rendered(self, number: int, image: Image.Image) -> None:
+    def _on_rendered(self, number: int, image: Image.Image, view: QImage) -> None:
         if self.done or self.record_id not in self.session.records:
             return
         if self.stopped:
@@ -140,6 +144,7 @@ class DocumentRun(QObject):
         record.page = number
         self._image = image
         self.session.attach(self.record_id, image, thumbnail(image) if kept is None else kept)
+        self.view_ready.emit(self.record_id, view)
 
     def _on_refused(self, number: int, message: str) -> None:
         if self.done:

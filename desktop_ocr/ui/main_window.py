@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.session.model_ready.connect(lambda description: self.log(f"ready: {description}"))
         self.session.model_failed.connect(lambda failure: self._say(word_load_failure(failure)))
         self.intake.view_ready.connect(self.view.show_view_image)
+        self.docs.view_ready.connect(self.view.show_view_image)
         self.intake.refused.connect(lambda line: self.statusBar().showMessage(line, 8000))
         self.pane.formula_clicked.connect(self._copy_formula)
         self.follow_up.returnPressed.connect(self.ask_follow_up)

@@ -26,6 +26,7 @@ class WindowDocuments(QObject):
     """Opens documents for `window`; `runs` maps each document's record id to its run."""
 
     started = Signal(object)  # DocumentRun, before its first page is rendered
+    view_ready = Signal(int, object)  # record id, the page under way as a QImage (as Intake's)
 
     def __init__(
         self,
@@ -102,6 +103,7 @@ class WindowDocuments(QObject):
         )  # fmt: skip
         self.runs[run.record_id] = run
         run.progress.connect(lambda line: self.window.statusBar().showMessage(line))
+        run.view_ready.connect(self.view_ready)
         self.started.emit(run)
         run.start()
         return run.record_id
