@@ -24,10 +24,10 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from desktop_ocr.core.records import State
+from desktop_ocr.core.settings_store import Settings
 from desktop_ocr.engine.images import load_image
-from desktop_ocr.ui.main_window import MainWindow
-from desktop_ocr.ui.records import State
-from desktop_ocr.ui.settings import Settings
+from desktop_ocr.ui.window.main_window import MainWindow
 
 SIDE = 9000
 TICK_MS = 5

@@ -31,9 +31,9 @@ def main() -> None:
         from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication
 
+        from desktop_ocr.core.settings_store import Settings
         from desktop_ocr.history import NewPage, NewRecord, PageImage, Source, Turn, open_folder
-        from desktop_ocr.ui.main_window import MainWindow
-        from desktop_ocr.ui.settings import Settings
+        from desktop_ocr.ui.window.main_window import MainWindow
 
         rng = np.random.default_rng(0)
         words = ["invoice", "total", "meeting", "formula", "table", "receipt", "Résumé", "2024", "x^2"]

@@ -22,7 +22,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from desktop_ocr.render.math import default_math_renderer
-from desktop_ocr.ui.result_pane import ResultPane
+from desktop_ocr.ui.window.result_pane import ResultPane
 
 SECTION = "\n".join(
     [

@@ -64,9 +64,9 @@ def run_mode(mode: str, model: str, paths: list[str], data: str) -> dict:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from desktop_ocr.ui.main_window import MainWindow
-    from desktop_ocr.ui.records import SourceKind
-    from desktop_ocr.ui.settings import Settings
+    from desktop_ocr.core.records import SourceKind
+    from desktop_ocr.core.settings_store import Settings
+    from desktop_ocr.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     settings = Settings(

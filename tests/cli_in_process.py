@@ -2,7 +2,7 @@
 a new interpreter, a torch import and a model load per call (11-19 s each as a subprocess).
 
 What only a real process shows (the entry point, exit codes set by the interpreter, a closed
-pipe) keeps one subprocess test each (tests/test_cli.py, tests/test_cli_documents.py).
+pipe) keeps one subprocess test each (tests/cli/test_cli.py, tests/cli/test_cli_documents.py).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from keyring.errors import PasswordDeleteError
 from PySide6.QtCore import QSettings
 
 from desktop_ocr import secrets
-from desktop_ocr.ui.settings import Settings, load_settings, save_settings
+from desktop_ocr.core.settings_store import Settings, load_settings, save_settings
 
 
 class MemoryKeyring(KeyringBackend):

@@ -33,8 +33,8 @@ def main(folder: str) -> None:
     from desktop_ocr.engine.confidence import Alternative, TokenInfo
     from desktop_ocr.render.marks import DEFAULT_UNCERTAIN_BELOW, uncertain_spans
     from desktop_ocr.render.math import default_math_renderer
-    from desktop_ocr.ui.result_pane import ResultPane
-    from desktop_ocr.ui.uncertain import SpanNavigator, mark_editor
+    from desktop_ocr.ui.window.result_pane import ResultPane
+    from desktop_ocr.ui.window.uncertain import SpanNavigator, mark_editor
 
     app = QApplication.instance() or QApplication(sys.argv)
     tokens = [

@@ -130,8 +130,8 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setStyle("Fusion")
-    from ..ui.main_window import MainWindow
-    from ..ui.settings import Settings
+    from ..core.settings_store import Settings
+    from ..ui.window.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtDBus import QDBusConnection
 
-from ..dbus_portal import PortalRequestError, portal_request
+from .dbus_portal import PortalRequestError, portal_request
 
 SCREENSHOT_INTERFACE = "org.freedesktop.portal.Screenshot"
 TIMEOUT_MS = 60_000  # the desktop may ask the user first

@@ -20,7 +20,7 @@ PAGE = 500  # records fetched at a time: the whole history is never held at once
 
 def open_store(err: IO[str]) -> HistoryStore:
     """The history as the saved settings describe it; a set-aside database is said once on stderr."""
-    from ..ui.settings import load_settings, settings_store
+    from ..core.settings_store import load_settings, settings_store
 
     store = load_settings(settings_store()).open_history()
     if store.warning:

@@ -276,7 +276,7 @@ def resolve_preset(args: argparse.Namespace) -> None:
     """Turn --preset NAME into its prompt from the saved settings; PresetError if unknown."""
     if args.preset is None:
         return
+    from ..core.settings_store import load_settings, settings_store
     from ..engine.presets import find
-    from ..ui.settings import load_settings, settings_store
 
     args.prompt = find(load_settings(settings_store()).preset_list(), args.preset).prompt

@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(
                 f"--{given[0].replace('_', '-')} is for --cli (the window saves with Save as…, Ctrl+S)"
             )
-        from ..app import run_window
+        from ..launch import run_window
 
         return run_window(args, flags_given(args))
     if not args.images:

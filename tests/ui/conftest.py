@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from desktop_ocr.ui.main_window import MainWindow
-from desktop_ocr.ui.settings import Settings
+from desktop_ocr.core.settings_store import Settings
+from desktop_ocr.ui.window.main_window import MainWindow
 
 MAX_NEW = 48
 

@@ -19,7 +19,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop_ocr.capture import grab_screens
-from desktop_ocr.ui.snip_overlay import SnipSession
+from desktop_ocr.ui.snip.overlay import SnipSession
 
 PATTERN = (240, 160)  # logical size of each pattern window
 OFFSET = (60, 50)  # where it sits on its screen, logical

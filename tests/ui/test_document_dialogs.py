@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop_ocr.documents import PageResult
-from desktop_ocr.ui import document_dialogs
-from desktop_ocr.ui.document_dialogs import PageRangeDialog, PasswordDialog, save_path_with_format
+from desktop_ocr.ui.documents import dialogs as document_dialogs
+from desktop_ocr.ui.documents.dialogs import PageRangeDialog, PasswordDialog, save_path_with_format
 
 
 def test_page_range_dialog_shows_the_count_and_checks_the_range(qtbot):
@@ -52,8 +52,8 @@ def test_save_as_takes_the_format_from_the_extension_or_the_filter(tmp_path, mon
 def test_save_as_writes_the_shown_answer_and_says_so_in_one_line(tmp_path, monkeypatch):
     import json
 
-    from desktop_ocr.ui.inputs import SourceKind
-    from desktop_ocr.ui.records import Record
+    from desktop_ocr.core.incoming import SourceKind
+    from desktop_ocr.core.records import Record
 
     asked: list[str] = []
     chosen = {"path": str(tmp_path / "scan.jsonl")}

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from desktop_ocr.ui.hotkeys import Failure, HotkeyError
-from desktop_ocr.ui.hotkeys.x11 import CONTROL, MOD1, SHIFT, X11Hotkey, parse_hotkey
+from desktop_ocr.ui.platform.hotkeys import Failure, HotkeyError
+from desktop_ocr.ui.platform.hotkeys.x11 import CONTROL, MOD1, SHIFT, X11Hotkey, parse_hotkey
 
 
 def test_parse():
@@ -47,7 +47,7 @@ def test_a_taken_hotkey_is_reported():
 
 
 def test_the_registry_reports_a_taken_key_and_keeps_nothing_grabbed():
-    from desktop_ocr.ui.hotkeys import HotkeyTaken, start_hotkey
+    from desktop_ocr.ui.platform.hotkeys import HotkeyTaken, start_hotkey
 
     first = start_hotkey("Ctrl+Shift+Alt+E", forced="x11")
     try:
@@ -58,7 +58,7 @@ def test_the_registry_reports_a_taken_key_and_keeps_nothing_grabbed():
 
 
 def test_the_controller_keeps_the_previous_key_when_the_new_one_is_taken(qtbot):
-    from desktop_ocr.ui.hotkeys import HotkeyController, start_hotkey
+    from desktop_ocr.ui.platform.hotkeys import HotkeyController, start_hotkey
 
     controller = HotkeyController(lambda sequence: start_hotkey(sequence, forced="x11"))
     other_app = X11Hotkey("Ctrl+Shift+Alt+G")

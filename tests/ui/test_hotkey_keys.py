@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_ocr.ui.hotkeys import HotkeyError, backend_order, parse_combo
-from desktop_ocr.ui.hotkeys.keys import (
+from desktop_ocr.ui.platform.hotkeys import HotkeyError, backend_order, parse_combo
+from desktop_ocr.ui.platform.hotkeys.keys import (
     CARBON_SIGNATURE,
     CMD_KEY,
     CONTROL_KEY,
@@ -22,7 +22,7 @@ from desktop_ocr.ui.hotkeys.keys import (
     windows_virtual_key,
     xdg_trigger,
 )
-from desktop_ocr.ui.hotkeys.windows import WM_HOTKEY, hotkey_id_of
+from desktop_ocr.ui.platform.hotkeys.windows import WM_HOTKEY, hotkey_id_of
 
 
 def test_parse_normalises_names():
@@ -86,7 +86,7 @@ def test_backend_order_per_session():
 def test_the_windows_event_filter_reads_wm_hotkey_from_a_msg():
     import ctypes
 
-    from desktop_ocr.ui.hotkeys.windows import MSG, _HotkeyFilter
+    from desktop_ocr.ui.platform.hotkeys.windows import MSG, _HotkeyFilter
 
     seen: list[int] = []
     event_filter = _HotkeyFilter(seen.append)

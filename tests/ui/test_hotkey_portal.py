@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtDBus import QDBusMessage
 
-from desktop_ocr.ui.hotkeys.base import Failure
-from desktop_ocr.ui.hotkeys.portal import SHORTCUT_ID, PortalHotkey
+from desktop_ocr.ui.platform.hotkeys.base import Failure
+from desktop_ocr.ui.platform.hotkeys.portal import SHORTCUT_ID, PortalHotkey
 from tests.ui.dbus_session import FakeService, connect
 
 
@@ -81,7 +81,7 @@ def test_registers_the_host_app_before_any_other_portal_call(bus_address, portal
     """GNOME's portal (1.19+) learns the app's id, its .desktop file's name, before anything else."""
     from pathlib import Path
 
-    from desktop_ocr.dbus_portal import APP_ID
+    from desktop_ocr.capture.dbus_portal import APP_ID
 
     hotkey = PortalHotkey("Ctrl+Alt+S", bus=connect(bus_address))
     assert hotkey.start(), hotkey.error

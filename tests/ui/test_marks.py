@@ -9,8 +9,8 @@ from desktop_ocr.render import export
 from desktop_ocr.render.export import Delimiters
 from desktop_ocr.render.marks import SENTINELS, Span
 from desktop_ocr.render.math import default_math_renderer
-from desktop_ocr.ui.result_pane import ResultPane, mark_color
-from desktop_ocr.ui.uncertain import SpanNavigator, mark_editor, select_in_editor
+from desktop_ocr.ui.window.result_pane import ResultPane, mark_color
+from desktop_ocr.ui.window.uncertain import SpanNavigator, mark_editor, select_in_editor
 
 TEXT = "The cat sat on $x^2 + y$ and **bold** words.\n\nÜber 東京 line."
 
@@ -121,11 +121,11 @@ def test_editor_marks_the_same_spans_outside_its_text(qtbot):
 def test_uncertain_below_round_trips_through_qsettings_and_the_dialog(qtbot, tmp_path):
     from dataclasses import replace
 
+    from desktop_ocr.ui.settings.dialog import SettingsDialog
     from PySide6.QtCore import QSettings
 
+    from desktop_ocr.core.settings_store import Settings, load_settings, save_settings
     from desktop_ocr.render.marks import DEFAULT_UNCERTAIN_BELOW
-    from desktop_ocr.ui.settings import Settings, load_settings, save_settings
-    from desktop_ocr.ui.settings_dialog import SettingsDialog
 
     store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     assert load_settings(store).uncertain_below == DEFAULT_UNCERTAIN_BELOW

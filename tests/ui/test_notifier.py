@@ -6,7 +6,7 @@ from PySide6.QtDBus import QDBusMessage
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from desktop_ocr.ui.notifier import Notifier, notification_text
+from desktop_ocr.ui.platform.notifier import Notifier, notification_text
 from tests.ui.dbus_session import connect
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_ocr.render import export
 from desktop_ocr.render.export import Delimiters
 from desktop_ocr.render.math import default_math_renderer
-from desktop_ocr.ui.result_pane import ResultPane
+from desktop_ocr.ui.window.result_pane import ResultPane
 from tests.ui.conftest import write_noise
 
 DOC = "Energy $E = mc^2$ holds.\n\n$$\\int_0^1 x^2\\,dx = \\frac{1}{3}$$\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
@@ -88,7 +88,7 @@ def test_formula_images_follow_the_palette_text_colour(pane):
 
 
 def test_inline_formula_sits_on_the_baseline(pane):
-    from desktop_ocr.ui.formula_images import baseline_padding
+    from desktop_ocr.ui.window.formula_images import baseline_padding
 
     top, bottom = baseline_padding(ascent=10, depth=4, text_middle=2)
     # Qt puts the image centre text_middle above the baseline; the formula baseline lands there.

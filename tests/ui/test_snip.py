@@ -17,7 +17,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop_ocr.capture import CaptureError, grab_screens
-from desktop_ocr.ui.records import State
+from desktop_ocr.core.records import State
 from tests.ui.snip_pixels import OFFSET, PatternWindow
 
 SCRIPT = Path(__file__).with_name("snip_pixels.py")

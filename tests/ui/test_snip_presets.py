@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QImage
 
 from desktop_ocr.capture.geometry import Rect, ScreenGrab
 from desktop_ocr.engine.presets import DEFAULT_PRESETS
-from desktop_ocr.ui.snip_overlay import SnipSession, banner_text
+from desktop_ocr.ui.snip.overlay import SnipSession, banner_text
 
 
 def grab() -> ScreenGrab:

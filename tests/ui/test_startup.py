@@ -22,7 +22,7 @@ SCRIPT = textwrap.dedent(
     sys.meta_path.insert(0, Spy())
     from PySide6.QtWidgets import QApplication
     from desktop_ocr.cli import build_parser, flags_given
-    from desktop_ocr.ui.app import create_window
+    from desktop_ocr.ui.application import create_window
 
     app = QApplication(sys.argv[:1])
     args = build_parser().parse_args(sys.argv[1:])
@@ -74,7 +74,7 @@ def test_explicit_flags_override_saved_settings_for_this_run(tmp_path):
     from PySide6.QtCore import QSettings
 
     from desktop_ocr.cli import build_parser, flags_given
-    from desktop_ocr.ui.settings import Settings, load_settings, save_settings
+    from desktop_ocr.core.settings_store import Settings, load_settings, save_settings
 
     store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     save_settings(store, Settings(model="/saved/model", max_new_tokens=77, dtype="bfloat16", auto_copy=True))
@@ -88,7 +88,7 @@ def test_explicit_flags_override_saved_settings_for_this_run(tmp_path):
 def test_unreadable_saved_values_fall_back_to_defaults(tmp_path):
     from PySide6.QtCore import QSettings
 
-    from desktop_ocr.ui.settings import Settings, load_settings
+    from desktop_ocr.core.settings_store import Settings, load_settings
 
     store = QSettings(str(tmp_path / "bad.ini"), QSettings.Format.IniFormat)
     store.setValue("max_new_tokens", "lots")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from desktop_ocr.ui.settings import Settings
-from desktop_ocr.ui.worker import EngineWorker
+from desktop_ocr.core.settings_store import Settings
+from desktop_ocr.core.worker import EngineWorker
 
 
 def test_the_window_warms_the_model_up_before_ready(make_window, qtbot):

@@ -11,9 +11,9 @@ import textwrap
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 
+from desktop_ocr.core.records import SourceKind, State
 from desktop_ocr.engine import Conversation, EngineOptions, PixelBudget, StopReason, load_image, prompt_for
 from desktop_ocr.engine.images import visual_tokens_for
-from desktop_ocr.ui.records import SourceKind, State
 from tests.conftest import noise_image
 from tests.ui.conftest import MAX_NEW, write_noise
 
@@ -193,8 +193,8 @@ CLOSE_DURING_GENERATION = textwrap.dedent(
     import sys
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
-    from desktop_ocr.ui.main_window import MainWindow
-    from desktop_ocr.ui.settings import Settings
+    from desktop_ocr.ui.window.main_window import MainWindow
+    from desktop_ocr.core.settings_store import Settings
 
     app = QApplication(sys.argv[:1])
     store = QSettings(sys.argv[3], QSettings.Format.IniFormat)
@@ -244,7 +244,7 @@ def test_the_window_over_an_openai_compatible_server(qtbot, make_window, server,
 
 
 def test_settings_dialog_tests_the_connection(qtbot, window, server, tiny_model):
-    from desktop_ocr.ui.settings_dialog import SettingsDialog
+    from desktop_ocr.ui.settings.dialog import SettingsDialog
 
     dialog = SettingsDialog(window.settings, window)
     qtbot.addWidget(dialog)
@@ -271,8 +271,8 @@ def test_a_fifo_is_refused_without_freezing_the_window(qtbot, window, tmp_path):
 
 
 def test_hints_are_worded_as_settings_not_flags():
+    from desktop_ocr.core.failures import HINT_WORDS, Failure, FailureKind, word_run_failure
     from desktop_ocr.engine import Hint
-    from desktop_ocr.ui.failures import HINT_WORDS, Failure, FailureKind, word_run_failure
 
     assert set(HINT_WORDS) == set(Hint)
     assert all("--" not in words and "Settings" in words for words in HINT_WORDS.values())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from desktop_ocr.ui.main_window import MainWindow
-from desktop_ocr.ui.window_actions import ACTIONS, TOOLBAR, build_actions, build_toolbar, welcome_text
+from desktop_ocr.ui.window.actions import ACTIONS, TOOLBAR, build_actions, build_toolbar, welcome_text
+from desktop_ocr.ui.window.main_window import MainWindow
 
 
 def test_every_action_calls_a_method_of_the_window():

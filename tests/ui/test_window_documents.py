@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from desktop_ocr._dev.pdfs import encrypted_pdf, make_pdf, text_page
+from desktop_ocr.core.records import State
 from desktop_ocr.documents import page_marker
-from desktop_ocr.ui import document_dialogs
-from desktop_ocr.ui.records import State
+from desktop_ocr.ui.documents import dialogs as document_dialogs
 
 SMALL = {"min_pixels": 3136, "max_pixels": 3136 * 4, "max_new_tokens": 6}
 
@@ -108,7 +108,7 @@ def test_save_as_jsonl_reads_back_one_line_a_page(qtbot, make_window, three, mon
 
 
 def test_pages_given_on_the_command_line_skip_the_dialog(qtbot, make_window, three, monkeypatch):
-    from desktop_ocr.ui.app import document_flags
+    from desktop_ocr.ui.application import document_flags
 
     window = make_window(**SMALL)
 
@@ -226,7 +226,7 @@ def test_a_pasted_pdf_path_and_a_dropped_pdf_become_documents(qtbot, make_window
 
 
 def test_a_pdf_handed_to_the_running_window_takes_its_flags_once(qtbot, make_window, three, monkeypatch):
-    from desktop_ocr.ui.app import handle_request
+    from desktop_ocr.ui.application import handle_request
 
     window = make_window(**SMALL)
     logged: list[str] = []

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop_ocr.render.marks import SENTINELS, uncertain_spans
-from desktop_ocr.ui.uncertain import record_marks
+from desktop_ocr.ui.window.uncertain import record_marks
 from tests.ui.conftest import write_noise
 
 

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from desktop_ocr.capture.geometry import Rect, ScreenGrab
 from desktop_ocr.engine.presets import DEFAULT_PRESETS
-from desktop_ocr.ui.notifier import notification_text
-from desktop_ocr.ui.question_box import PRESET_PREFIX
+from desktop_ocr.ui.platform.notifier import notification_text
+from desktop_ocr.ui.window.question_box import PRESET_PREFIX
 from tests.ui.dbus_session import connect
 from tests.ui.test_notifier import click
 
@@ -80,7 +80,7 @@ def _grab() -> ScreenGrab:
 
 def test_key_2_in_the_snip_asks_preset_2s_prompt(qtbot, make_window, monkeypatch):
     window = make_window()
-    monkeypatch.setattr("desktop_ocr.ui.snip_flow.grab_screens", lambda _handler: [_grab()])
+    monkeypatch.setattr("desktop_ocr.ui.snip.flow.grab_screens", lambda _handler: [_grab()])
     window.start_snip()
     qtbot.waitUntil(lambda: window.snip_session is not None, timeout=10_000)
     overlays = window.snip_session
@@ -115,8 +115,8 @@ def test_the_mode_box_offers_presets_for_recognize_again(qtbot, window, tmp_path
 
 
 def test_settings_get_the_hotkey_controller(qtbot, window, monkeypatch):
-    from desktop_ocr.ui import settings_dialog
-    from desktop_ocr.ui.hotkeys import HotkeyController
+    from desktop_ocr.core.settings_store import dialog as settings_dialog
+    from desktop_ocr.ui.platform.hotkeys import HotkeyController
 
     window.hotkeys = HotkeyController()
     given = {}

@@ -1,0 +1,200 @@
+"""A document (PDF, multi-page TIFF) recognised in the window: one record, its pages in turn.
+
+Each chosen page is rendered on a pool thread (one at a time, so memory stays flat), handed to
+the session as the record's image and recognised in the record's mode; its answer goes to
+`record.pages` as a `PageResult`, so the record's transcript is the pages joined with their
+markers (documents/result.py) and the page under way streams in below them. A failed page is
+marked in the document and the others go on. `page_done` carries each page (with its picture)
+to the history, which writes the document as one record when `ended` comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PIL import Image
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QImage
+
+from ..documents import Document, PageResult
+from ..engine.backend import Answer
+from ..engine.options import PixelBudget
+from ..engine.stats import GenerationStats, StopReason
+from .failures import Failure
+from .image_decode import view_image
+from .records import SourceKind, State, thumbnail
+from .session import RecognitionSession
+
+
+class _Signals(QObject):
+    rendered = Signal(int, object, object)  # page number, PIL image, its view (QImage)
+    refused = Signal(int, str)  # page number, one-line message
+
+
+class _RenderTask(QRunnable):
+    def __init__(
+        self, document: Document, number: int, budget: PixelBudget, dpi: float | None, signals: _Signals
+    ) -> None:
+        super().__init__()
+        self.document, self.number, self.budget, self.dpi = document, number, budget, dpi
+        self.signals = signals
+
+    def run(self) -> None:
+        try:
+            image = self.document.render(self.number, self.budget, self.dpi)
+        except Exception as error:  # noqa: BLE001 - a bad page is marked, the others go on
+            self.signals.refused.emit(self.number, str(error) or type(error).__name__)
+        else:
+            # The view is made here too: the window shows the page without work on its thread.
+            self.signals.rendered.emit(self.number, image, view_image(image))
+
+
+@dataclass(frozen=True)
+class DonePage:
+    """A page that ended: its number, picture (None if it could not be rendered), answer or error."""
+
+    number: int
+    image: Image.Image | None
+    answer: Answer | None
+    error: str = ""
+
+
+def failed_page_text(number: int, message: str) -> str:
+    """What stands in the document for a page that could not be rendered or recognised."""
+    return f"*(page {number} failed: {message})*"
+
+
+class DocumentRun(QObject):
+    """Recognises `pages` of `document` one after another as ONE record of the session.
+
+    `progress(line)`: "name: page 3 of 12"; `ended(record_id)`: the run is over (all pages, or
+    stopped); `results` then holds the pages done, in order.
+    """
+
+    progress = Signal(str)
+    view_ready = Signal(int, object)  # record id, the page under way as a QImage (as Intake's)
+    page_done = Signal(int, object)  # record id, DonePage
+    ended = Signal(int)
+
+    def __init__(
+        self,
+        session: RecognitionSession,
+        document: Document,
+        pages: Sequence[int],
+        mode: str,
+        question: str,
+        *,
+        latex: bool = False,
+        budget: Callable[[], PixelBudget],
+        dpi: float | None = None,
+        source: SourceKind = SourceKind.FILE,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.document, self.pages = session, document, list(pages)
+        self.budget, self.dpi = budget, dpi
+        self.name = document.path.name
+        self.results: list[PageResult] = []  # also the record's `pages`
+        self.stopped = False
+        self.done = False
+        self._index = 0  # the page being rendered or recognised, in self.pages
+        self._image: Image.Image | None = None  # the page being recognised, for `page_done`
+        self.record_id = session.reserve(
+            self.name, source, mode, question, latex_mode=latex, path=str(document.path)
+        )
+        session.records[self.record_id].pages = self.results
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._signals = _Signals()
+        self._signals.rendered.connect(self._on_rendered)
+        self._signals.refused.connect(self._on_refused)
+        session.finished.connect(self._on_finished)
+        session.failed.connect(self._on_failed)
+
+    def start(self) -> None:
+        self._render_next()
+
+    def stop(self) -> None:
+        """End the rest; the pages done are kept (a page being recognised is cut short by the session)."""
+        self.stopped = True
+        if self.session.running != self.record_id and self.record_id not in self.session.queued:
+            self._end()  # between pages (rendering): nothing in the session to cancel
+
+    @property
+    def current_page(self) -> int:
+        return self.pages[min(self._index, len(self.pages) - 1)]
+
+    def _render_next(self) -> None:
+        if self.stopped or self._index >= len(self.pages):
+            self._end()
+            return
+        number = self.pages[self._index]
+        self.progress.emit(f"{self.name}: page {self._index + 1} of {len(self.pages)} (page {number})")
+        self.pool.start(_RenderTask(self.document, number, self.budget(), self.dpi, self._signals))
+
+    def _on_rendered(self, number: int, image: Image.Image, view: QImage) -> None:
+        if self.done or self.record_id not in self.session.records:
+            return
+        if self.stopped:
+            self._end()
+            return
+        record = self.session.records[self.record_id]
+        kept = record.thumbnail  # the first page's stays the record's
+        record.page = number
+        self._image = image
+        self.session.attach(self.record_id, image, thumbnail(image) if kept is None else kept)
+        self.view_ready.emit(self.record_id, view)
+
+    def _on_refused(self, number: int, message: str) -> None:
+        if self.done:
+            return
+        self._page_ended(DonePage(number, None, None, message), failed_page_text(number, message))
+
+    def _on_finished(self, record_id: int, answer: Answer) -> None:
+        if record_id != self.record_id or self.done:
+            return
+        number = self.pages[self._index]
+        page = DonePage(number, self._image, answer)
+        if answer.stats.stop_reason is StopReason.CANCELLED:
+            self.stopped = True
+            if not answer.text.strip():
+                self._end()  # stopped before a word of this page: it is not part of the document
+                return
+        self._page_ended(page, answer.text, answer.stats)
+
+    def _on_failed(self, record_id: int, failure: Failure) -> None:
+        if record_id != self.record_id or self.done:
+            return
+        number = self.pages[self._index]
+        page = DonePage(number, self._image, None, failure.message)
+        self._page_ended(page, failed_page_text(number, failure.message))
+
+    def _page_ended(self, page: DonePage, text: str, stats: GenerationStats | None = None) -> None:
+        """Keep the page in the document, hand it to the history, go on with the next one."""
+        self._image = None  # the pixels go once the history has taken them (page_done)
+        self.results.append(PageResult(self.name, page.number, text, stats))
+        if self.record_id in self.session.records:
+            self.session.record_changed.emit(self.record_id)  # the page joins the document shown
+        self.page_done.emit(self.record_id, page)
+        self._index += 1
+        self._render_next()
+
+    def _end(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        self.session.finished.disconnect(self._on_finished)
+        self.session.failed.disconnect(self._on_failed)
+        self.document.close()
+        self._image = None
+        record = self.session.records.get(self.record_id)
+        if record is not None:
+            record.page = None
+            if record.state is State.OPENING:  # no page could be rendered: nothing was recognised
+                record.state, record.error = State.FAILED, f"{self.name}: no page could be read"
+            self.session.record_changed.emit(self.record_id)
+        done = len(self.results)
+        how = "stopped" if self.stopped else "done"
+        self.progress.emit(f"{self.name}: {how}, {done} of {len(self.pages)} pages")
+        self.ended.emit(self.record_id)

@@ -1,0 +1,1 @@
+"""The history list in the window: its model, delegate and panel."""

@@ -1,0 +1,248 @@
+"""The history panel: the search box, the list of records and what acts on them.
+
+Ctrl+F searches (FTS, as you type), Del deletes the selected record (its row and its files),
+"Clear history…" deletes all after a confirmation, "Open image folder" shows the PNG's folder.
+A stored record selected in the list is read back into the session, so copying, Recognize
+again and follow-ups work on it as on a record of this run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PIL import Image
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.history_writer import DiskImageKeeper, HistorySync, engine_turns, source_kind
+from ...core.incoming import Decoded, ImageLoader
+from ...core.records import Record, State
+from ...documents.result import PageResult
+from .list_model import RECORD_ID_ROLE, STORE_ID_ROLE, HistoryDelegate, HistoryListModel
+
+if TYPE_CHECKING:
+    from ...core.session import RecognitionSession
+    from ...core.settings_store import Settings
+
+SEARCH_DELAY_MS = 150
+
+
+class HistoryPanel(QObject):
+    """Owns the keeper, the writer (HistorySync), the list model and the panel's widgets.
+
+    `view_decoded(session id, QImage)`: a stored record's image, read back for the view.
+    """
+
+    view_decoded = Signal(int, object)
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.keeper = DiskImageKeeper()
+        self.warning = ""  # the store's warning, shown once
+        self._warned = False
+        self.view_loader = ImageLoader(self)  # a stored record's image, for the view
+        self.view_loader.decoded.connect(self._on_view_decoded)
+        self.view_loader.refused.connect(lambda _id, message: window.statusBar().showMessage(message, 5000))
+
+    def attach(self, session: RecognitionSession, settings: Settings) -> None:
+        window = self.window
+        self.session = session
+        self.sync = HistorySync(session, self.keeper, self)
+        self.sync.opened.connect(self._on_opened)
+        self.sync.error.connect(lambda message: window.statusBar().showMessage(message, 8000))
+        self.model = HistoryListModel(session, self.sync)
+        self.sync.cleared.connect(self._drop_idle_records)  # those read back while clearing ran
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search the history (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(lambda: self.model.set_query(self.search.text()))
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.list_view = QListView()
+        self.list_view.setModel(self.model)
+        self.list_view.setItemDelegate(HistoryDelegate(self.list_view))
+        self.list_view.setIconSize(QSize(64, 40))
+        self.list_view.setUniformItemSizes(True)  # 10,000 rows lay out without measuring each
+        self.find_action = self._action("Search history", self.focus_search, QKeySequence.StandardKey.Find)
+        delete = QKeySequence.StandardKey.Delete
+        self.delete_action = self._action("Delete record", self.delete_current, delete)
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.list_view.addAction(self.delete_action)
+        window.removeAction(self.delete_action)
+        self.clear_action = self._action("Clear history…", self.clear_all)
+        self.folder_action = self._action("Open image folder", self.open_folder)
+        self.widget = QWidget()
+        layout = QVBoxLayout(self.widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        for action in (self.folder_action, self.delete_action, self.clear_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            row.addWidget(button)
+        layout.addLayout(row)
+        layout.addWidget(self.list_view, 1)
+        self.sync.open(settings)
+
+    def _action(self, text: str, slot: Callable[[], object], shortcut: object = None) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)
+        return action
+
+    # ----- the store
+    def _on_opened(self, warning: str) -> None:
+        if warning and not self._warned:
+            self._warned = True
+            self.warning = warning
+            self.window.statusBar().showMessage(warning, 30000)
+
+    def apply_settings(self, old: Settings, new: Settings) -> None:
+        """Keep on/off or a new location: reopen the store; new limits: apply them."""
+        if (old.keep_history, old.history_location) != (new.keep_history, new.history_location):
+            self.sync.open(new)
+        elif (old.keep_days, old.keep_records) != (new.keep_days, new.keep_records):
+            self.sync.set_retention(new.keep_days, new.keep_records)
+
+    def close(self) -> None:
+        self.view_loader.wait()
+        self.sync.close()
+
+    # ----- the current row
+    def current_id(self) -> int | None:
+        index = self.list_view.currentIndex()
+        return index.data(RECORD_ID_ROLE) if index.isValid() else None
+
+    def current_store_id(self) -> int | None:
+        index = self.list_view.currentIndex()
+        return index.data(STORE_ID_ROLE) if index.isValid() else None
+
+    def open_current(self) -> int | None:
+        """The current row's session record; a stored one is read back into the session first."""
+        index = self.list_view.currentIndex()
+        if not index.isValid():
+            self.keeper.focus(None)
+            return None
+        session_id = index.data(RECORD_ID_ROLE)
+        store_id = index.data(STORE_ID_ROLE)
+        if session_id is None and store_id is not None:
+            session_id = self._restore(index.row(), store_id)
+        self.keeper.focus(session_id)
+        return session_id
+
+    def _restore(self, row: int, store_id: int) -> int | None:
+        store = self.sync.store
+        stored = store.get(store_id) if store is not None else None
+        if stored is None:
+            return None
+        page = stored.pages[0] if stored.pages else None
+        mode = stored.mode or "custom"
+        question = stored.turns[0].question if stored.turns else stored.prompt
+        record = Record(
+            0, source_kind(stored.source), stored.name.rsplit("/", 1)[-1] or stored.source.value,
+            mode, question,
+            latex_mode=mode == "latex", path=stored.name if stored.source.value == "file" else None,
+            turns=engine_turns(page.turns if page else ()), edited=page.edited if page else None,
+            state=State.DONE if stored.state.value == "done" else (
+                State.FAILED if stored.state.value == "failed" else State.CANCELLED),
+            model=stored.model, error=stored.error, size=(page.width, page.height) if page else (0, 0),
+            created=stored.created.astimezone().replace(tzinfo=None),
+        )  # fmt: skip
+        if stored.is_document:  # its pages under their markers; an edit is of the whole text
+            record.pages = [PageResult(record.name, p.document_page, p.text) for p in stored.pages]
+            record.edited = stored.edited
+        if record.turns and record.turns[-1].answer == "" and record.state is not State.DONE:
+            record.turns[-1].answer = None  # a stopped or failed question can be asked again
+        thumb = store.thumbnail(store_id) if store is not None else None
+        if thumb:
+            from PySide6.QtGui import QImage
+
+            record.thumbnail = QImage.fromData(thumb)
+        self.model.restoring = row  # record_added attaches the new id to this row
+        try:
+            restored = self.session.restore(record)
+        finally:
+            self.model.restoring = None
+        self.sync.link(restored, store_id)
+        return restored
+
+    def image_in_memory(self, session_id: int) -> Image.Image | None:
+        """The image when it is still in memory (this run's, not yet written); else None."""
+        return self.keeper.memory(session_id)
+
+    def load_view(self, session_id: int) -> None:
+        """Decode the record's PNG on the loader's thread; the view gets it when it is done."""
+        store, store_id = self.sync.store, self.sync.store_id(session_id)
+        if store is None or store_id is None:
+            return
+        path = store.image_path(store_id)
+        source = str(path) if path is not None else store.image(store_id)
+        if source is not None:
+            self.view_loader.open(session_id, source)
+
+    def _on_view_decoded(self, session_id: int, decoded: Decoded) -> None:
+        self.view_decoded.emit(session_id, decoded.view)  # the record view shows it if current
+
+    # ----- acting on records
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def delete_current(self) -> None:
+        index = self.list_view.currentIndex()
+        if not index.isValid():
+            return
+        session_id, store_id = index.data(RECORD_ID_ROLE), index.data(STORE_ID_ROLE)
+        row = index.row()
+        if session_id is not None:
+            self.sync.delete(store_id, session_id)
+            self.session.discard(session_id)  # its row goes now; the files on the writer thread
+        elif store_id is not None:
+            self.sync.delete(store_id, None)
+        count = self.model.rowCount()
+        if count and session_id is not None:
+            self.list_view.setCurrentIndex(self.model.index(min(row, count - 1)))
+
+    def clear_all(self, confirm: bool = True) -> None:
+        if confirm:
+            answer = QMessageBox.question(
+                self.window, "Clear history",
+                "Delete every record of the history, with its images? This cannot be undone.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )  # fmt: skip
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self._drop_idle_records()
+        self.sync.clear()
+
+    def _drop_idle_records(self) -> None:
+        for session_id in list(self.session.records):
+            if not self.session.records[session_id].busy:
+                self.session.discard(session_id)
+
+    def open_folder(self) -> None:
+        store_id = self.current_store_id()
+        store = self.sync.store
+        path = store.image_path(store_id) if store is not None and store_id is not None else None
+        if path is None:
+            message = "This record has no image file (history off or private)"
+            self.window.statusBar().showMessage(message, 5000)
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))

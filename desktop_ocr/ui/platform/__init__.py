@@ -1,0 +1,1 @@
+"""What the desktop offers: notifications, D-Bus types, global hotkeys, the tray, single instance."""

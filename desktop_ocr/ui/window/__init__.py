@@ -1,0 +1,1 @@
+"""The main window: layout, actions, the answer pane, the image view and the status bar."""

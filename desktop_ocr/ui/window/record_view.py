@@ -1,0 +1,156 @@
+"""The current record in the panes: its image, its answer rendered or as source, marks, stats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.image_decode import view_image
+from ...core.records import Record, State
+from ...core.session import RecognitionSession
+from ...engine.backend import Answer
+from ...render.math import default_math_renderer
+from ..history.panel import HistoryPanel
+from .image_view import ImageView
+from .result_pane import ResultPane
+from .uncertain import SpanNavigator, mark_editor, record_marks, select_in_editor
+
+
+class RecordView(QObject):
+    """Shows the history list's current record and follows the session's changes to it.
+
+    `uncertain_below` reads the marks' threshold setting each time a record is shown; the
+    user's edits in the source editor go to the session.
+    """
+
+    def __init__(
+        self, session: RecognitionSession, history: HistoryPanel, uncertain_below: Callable[[], float]
+    ) -> None:
+        super().__init__(session)
+        self.session, self.history, self.uncertain_below = session, history, uncertain_below
+        self.pane = ResultPane(default_math_renderer())
+        self.pane.setAcceptDrops(False)
+        self.source = QPlainTextEdit()
+        self.source.setAcceptDrops(False)
+        self.source.textChanged.connect(self._edited)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.pane)
+        self.stack.addWidget(self.source)
+        self.image_view = ImageView()
+        self.follow_up = QLineEdit()
+        self.follow_up.setPlaceholderText("Ask a follow-up question about this image…")
+        self.ask_button = QPushButton("Ask")
+        self.answer_side = QWidget()  # the answer above, the follow-up row below
+        column, row = QVBoxLayout(self.answer_side), QHBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.stack, 1)
+        column.addLayout(row)
+        row.addWidget(self.follow_up)
+        row.addWidget(self.ask_button)
+        self.marks = SpanNavigator()
+        self.marks_label, self.stats_label = QLabel(""), QLabel("")
+        history.list_view.selectionModel().currentChanged.connect(lambda *_: self.show_current())
+        history.view_decoded.connect(self.show_view_image)
+        session.record_changed.connect(self._on_record_changed)
+        session.chunk.connect(self._on_chunk)
+
+    def current(self) -> Record | None:
+        record_id = self.history.current_id()
+        return self.session.records.get(record_id) if record_id is not None else None
+
+    def show_current(self) -> None:
+        record_id = self.history.open_current()  # an older record is read back into the session
+        if record_id is None:
+            return
+        image = self.history.image_in_memory(record_id)
+        self.image_view.set_image(view_image(image) if image is not None else None)
+        if image is None:
+            self.history.load_view(record_id)  # from disk, decoded off the GUI thread
+        self.show(self.session.records[record_id])
+
+    def show_view_image(self, record_id: int, view: object) -> None:
+        """A newly decoded image's view, shown if its record is the current one."""
+        if self.history.current_id() == record_id:
+            self.image_view.set_image(view)  # type: ignore[arg-type]
+
+    def _on_record_changed(self, record_id: int) -> None:
+        if self.history.current_id() == record_id:
+            self.show(self.session.records[record_id])
+
+    def _on_chunk(self, record_id: int, _text: str) -> None:
+        if self.history.current_id() == record_id:
+            record = self.session.records[record_id]  # re-rendered at the pane's own pace
+            self.pane.show_text(record.transcript(), streaming=True, latex_mode=record.bare_latex)
+
+    def show(self, record: Record) -> None:
+        text = record.transcript()
+        if record.state is State.FAILED and not text:
+            text = f"*{record.error}*"
+        streaming = record.state is State.RUNNING
+        # Marks once an answer is whole (never while it streams), dropped once the user edits.
+        marks = [] if streaming else record_marks(record, self.uncertain_below())
+        self.pane.show_text(text, streaming=streaming, latex_mode=record.bare_latex, marks=marks)
+        self.source.setReadOnly(record.document_running)  # the next page would replace an edit
+        if self.source.toPlainText() != text:
+            self.source.blockSignals(True)
+            self.source.setPlainText(text)
+            self.source.blockSignals(False)
+        if marks != self.marks.spans:
+            self.marks.set_spans(marks)
+            mark_editor(self.source, marks)
+            self.marks_label.setText(self.marks.summary())
+        if record.stats is not None:
+            self.stats_label.setText(stats_text(Answer(text, record.stats)))
+
+    def refresh(self) -> None:
+        """Show the current record again (the marks' threshold changed)."""
+        record = self.current()
+        if record is not None:
+            self.show(record)
+
+    def _edited(self) -> None:
+        record = self.current()
+        if record is not None and record.state is not State.RUNNING:
+            self.session.edit(record.record_id, self.source.toPlainText())
+
+    def select_mark(self, forward: bool) -> bool:
+        """Select the next (previous) uncertain span where the text is shown; False when none."""
+        index = self.marks.next() if forward else self.marks.previous()
+        if index is None:
+            return False
+        if self.editing:
+            select_in_editor(self.source, self.marks.spans[index])
+        else:
+            self.pane.select_mark(index)
+        return True
+
+    @property
+    def editing(self) -> bool:
+        return self.stack.currentWidget() is self.source
+
+    def toggle_source(self) -> bool:
+        """Switch between the rendered answer and its editable source; True when editing."""
+        editing = not self.editing
+        self.stack.setCurrentWidget(self.source if editing else self.pane)
+        return editing
+
+
+def stats_text(answer: Answer) -> str:
+    stats = answer.stats
+    parts = [f"{stats.visual_tokens} visual tokens"]
+    if stats.time_to_first_token is not None:
+        parts.append(f"first token {stats.time_to_first_token:.1f} s")
+    if stats.tokens_per_second:
+        parts.append(f"{stats.tokens_per_second:.1f} tok/s")
+    return " · ".join(parts)
