@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..documents import PageResult, format_of, write_document
+from ..pages import PageResult
+from ..render.document_export import format_of, write_document
 from .inputs import Named
 from .output import STDIN
 

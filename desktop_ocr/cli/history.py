@@ -76,19 +76,6 @@ def show_record(record_id: int, out: IO[str], err: IO[str]) -> int:
     return EXIT_OK
 
 
-def backend_fields(backend: Backend) -> dict[str, str]:
-    """Model, backend kind, device and dtype of a backend, for a record."""
-    options = getattr(backend, "options", None)
-    if hasattr(backend, "client"):  # the OpenAI-compatible server
-        return {"model": str(getattr(backend, "model", "")), "backend": "server", "device": "", "dtype": ""}
-    return {
-        "model": str(getattr(options, "model", "")),
-        "backend": "local",
-        "device": str(getattr(backend, "device", "")),
-        "dtype": str(getattr(backend, "dtype", "")).removeprefix("torch."),
-    }
-
-
 class Recorder:
     """Keeps each answered input of a `--cli --record` run (source: the file's absolute path).
 
@@ -139,7 +126,7 @@ class Recorder:
             mode="" if self.args.prompt else (self.args.mode or ""),
             prompt=self.args.prompt or "",
             state=State.STOPPED if stopped else State.DONE,
-            **backend_fields(self._backend),
+            **self._backend.identity().record_fields(),
         )
         try:
             self.store.add(entry)

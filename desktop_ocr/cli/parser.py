@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_document_flags(parser: argparse.ArgumentParser) -> None:
     """PDFs, multi-page TIFFs and folders (--cli)."""
-    from ..documents import FORMATS
+    from ..render.document_export import FORMATS
 
     docs = parser.add_argument_group("documents and folders (with --cli)")
     docs.add_argument(
@@ -166,7 +166,7 @@ def check_format(args: argparse.Namespace) -> str | None:
     if args.format is not None and not args.output:
         return "--format md|txt|html|jsonl is what -o writes; give -o FILE or -o DIR/"
     if args.output and args.format is None:
-        from ..documents import format_of
+        from ..render.document_export import format_of
         from .destinations import is_folder_target
 
         if not is_folder_target(args.output):

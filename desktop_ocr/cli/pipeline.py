@@ -17,10 +17,11 @@ from typing import IO, TYPE_CHECKING
 
 from PIL import Image
 
-from ..documents import PageResult, open_document
+from ..documents import open_document
 from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
 from ..engine.options import PixelBudget
 from ..engine.prompts import Mode, prompt_for
+from ..pages import PageResult
 from .batch import OrderedPool
 from .destinations import FileTarget, FolderTarget, is_folder_target
 from .inputs import Input, Named, expand, plan

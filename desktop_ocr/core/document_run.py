@@ -3,7 +3,7 @@
 Each chosen page is rendered on a pool thread (one at a time, so memory stays flat), handed to
 the session as the record's image and recognised in the record's mode; its answer goes to
 `record.pages` as a `PageResult`, so the record's transcript is the pages joined with their
-markers (documents/result.py) and the page under way streams in below them. A failed page is
+markers (pages.py) and the page under way streams in below them. A failed page is
 marked in the document and the others go on. `page_done` carries each page (with its picture)
 to the history, which writes the document as one record when `ended` comes.
 """
@@ -17,10 +17,11 @@ from PIL import Image
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-from ..documents import Document, PageResult
+from ..documents import Document
 from ..engine.backend import Answer
 from ..engine.options import PixelBudget
 from ..engine.stats import GenerationStats, StopReason
+from ..pages import PageResult
 from .failures import Failure
 from .image_decode import view_image
 from .records import SourceKind, State, thumbnail

@@ -154,10 +154,8 @@ class HistorySync(QObject):
 
     # ----- answers
     def _on_ready(self, _description: str) -> None:
-        from ..cli.history import backend_fields
-
         backend = self.session.worker.backend
-        self._fields = backend_fields(backend) if backend is not None else {}
+        self._fields = backend.identity().record_fields() if backend is not None else {}
 
     def _on_finished(self, session_id: int, answer: Answer) -> None:
         stopped = answer.stats.stop_reason is StopReason.CANCELLED

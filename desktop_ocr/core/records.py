@@ -16,9 +16,9 @@ from typing import Any, Protocol
 from PIL import Image
 from PySide6.QtGui import QImage
 
-from ..documents.result import PageResult, join_markdown
 from ..engine.conversation import Turn
 from ..engine.stats import GenerationStats
+from ..pages import PageResult, join_markdown
 from ..render.markdown import as_markdown
 from .failures import FailureKind
 

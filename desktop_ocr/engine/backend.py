@@ -38,9 +38,27 @@ class Answer:
     tokens: tuple[TokenInfo, ...] = field(default=())
 
 
+@dataclass(frozen=True)
+class BackendIdentity:
+    """What a backend is, as a history record keeps it with each answer."""
+
+    model: str
+    kind: str  # "local" (transformers), "openvino" or "server"
+    device: str = ""
+    dtype: str = ""
+
+    def record_fields(self) -> dict[str, str]:
+        """The history record's model, backend, device and dtype fields."""
+        return {"model": self.model, "backend": self.kind, "device": self.device, "dtype": self.dtype}
+
+
 class Backend(Protocol):
     def describe(self) -> str:
         """Model, device and dtype, for a status line."""
+        ...
+
+    def identity(self) -> BackendIdentity:
+        """Model, kind, device and dtype, for the history."""
         ...
 
     def warm_up(self, cancel: CancelToken | None = None) -> None:

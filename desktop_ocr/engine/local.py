@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .backend import Answer, CancelToken, ChunkCallback
+from .backend import Answer, BackendIdentity, CancelToken, ChunkCallback
 from .confidence import ProbabilityRecorder, TokenInfo, token_texts
 from .conversation import Conversation
 from .devices import dtype_name, resolve_device, resolve_dtype
@@ -120,6 +120,9 @@ class LocalBackend:
 
     def describe(self) -> str:
         return f"{self.options.model} · {self.device} · {dtype_name(self.dtype)}"
+
+    def identity(self) -> BackendIdentity:
+        return BackendIdentity(self.options.model, "local", str(self.device), dtype_name(self.dtype))
 
     def _install_cancel_hooks(self) -> None:
         """Check the cancel token before every vision block and decoder layer.

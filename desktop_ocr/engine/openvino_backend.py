@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .backend import Answer, CancelToken, ChunkCallback
+from .backend import Answer, BackendIdentity, CancelToken, ChunkCallback
 from .conversation import Conversation
 from .download import DownloadProgress, locate_model
 from .errors import GenerationError, ModelLoadError, OutOfMemoryError, one_line
@@ -67,6 +67,9 @@ class OpenVINOBackend:
 
     def describe(self) -> str:
         return f"{self.options.model} · cpu · OpenVINO {self.options.weights}"
+
+    def identity(self) -> BackendIdentity:
+        return BackendIdentity(self.options.model, "openvino", "cpu", self.options.weights)
 
     def generate(
         self,

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .backend import Answer, CancelToken, ChunkCallback
+from .backend import Answer, BackendIdentity, CancelToken, ChunkCallback
 from .confidence import ALTERNATIVES, LogprobCollector
 from .conversation import Conversation
 from .errors import EngineError, GenerationError, Hint, ModelNotFoundError, one_line
@@ -98,6 +98,9 @@ class ServerBackend:
 
     def describe(self) -> str:
         return f"{self.model} · {self.options.url}"
+
+    def identity(self) -> BackendIdentity:
+        return BackendIdentity(str(self.model), "server")
 
     def list_models(self) -> list[str]:
         """The ids the server serves (GET /v1/models)."""

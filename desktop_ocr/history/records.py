@@ -121,7 +121,7 @@ class Record:
         if self.edited is not None:
             return self.edited
         if self.is_document:
-            from ..documents.result import PageResult, join_markdown
+            from ..pages import PageResult, join_markdown
 
             return join_markdown(
                 [PageResult(self.name, page.document_page, page.text) for page in self.pages]
@@ -156,7 +156,7 @@ class Summary:
 def first_line(text: str, limit: int = 200) -> str:
     """The first non-blank line that is not a document's page marker, stripped, cut to `limit`
     characters (a document's list entry shows its first words, not "**Page 1**")."""
-    from ..documents.result import is_page_marker  # lazy: only writers and the window get here
+    from ..pages import is_page_marker
 
     for line in text.splitlines():
         stripped = line.strip()

@@ -12,8 +12,8 @@ from desktop_ocr.cli.pipeline import question_for
 from desktop_ocr.core.settings_store import Settings, save_settings
 from desktop_ocr.engine import Conversation, load_image
 from desktop_ocr.engine.presets import DEFAULT_PRESETS, Preset, PresetError, serialize
-from tests.conftest import noise_image
 from tests.cli.test_cli import MAX_NEW, run_cli
+from tests.conftest import noise_image
 
 CUSTOM = Preset("Just digits", "Write only the digits you see.")
 

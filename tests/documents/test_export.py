@@ -7,15 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from desktop_ocr.documents import (
-    FORMATS,
-    PageResult,
-    format_of,
-    join_markdown,
-    render_document,
-    write_document,
-)
 from desktop_ocr.engine import GenerationStats
+from desktop_ocr.pages import PageResult, join_markdown
+from desktop_ocr.render.document_export import FORMATS, format_of, render_document, write_document
 from desktop_ocr.render.markdown import math_markdown_parser
 
 PAGES = [

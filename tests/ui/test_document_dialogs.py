@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop_ocr.documents import PageResult
+from desktop_ocr.pages import PageResult
 from desktop_ocr.ui.documents import dialogs as document_dialogs
 from desktop_ocr.ui.documents.dialogs import PageRangeDialog, PasswordDialog, save_path_with_format
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from desktop_ocr.ui.settings.dialog import SettingsDialog
-
 from desktop_ocr.core.settings_store import Settings
+from desktop_ocr.ui.settings.dialog import SettingsDialog
 
 
 def test_the_privacy_settings_round_trip(qtbot) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from desktop_ocr.ui.settings.dialog import SettingsDialog
-
 from desktop_ocr.core.settings_store import Settings
 from desktop_ocr.engine.options import BACKENDS, WEIGHT_FORMATS
+from desktop_ocr.ui.settings.dialog import SettingsDialog
 
 
 def test_the_runtime_section_round_trips_and_offers_the_engines_choices(qtbot):

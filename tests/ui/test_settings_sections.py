@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from desktop_ocr.ui.settings.dialog import SettingsDialog
 from PySide6.QtWidgets import QDialog, QTableWidgetItem
 
 from desktop_ocr.core.settings_store import Settings
 from desktop_ocr.engine.presets import DEFAULT_PRESETS, Preset, parse
 from desktop_ocr.ui.platform.hotkeys.x11 import X11Hotkey
+from desktop_ocr.ui.settings.dialog import SettingsDialog
 
 
 def dialog_for(qtbot, settings: Settings, **kwargs) -> SettingsDialog:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 
 from desktop_ocr._dev.pdfs import encrypted_pdf, make_pdf, text_page
 from desktop_ocr.core.records import State
-from desktop_ocr.documents import page_marker
+from desktop_ocr.pages import page_marker
 from desktop_ocr.ui.documents import dialogs as document_dialogs
 
 SMALL = {"min_pixels": 3136, "max_pixels": 3136 * 4, "max_new_tokens": 6}

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.records import Record
-from ...documents import FORMATS, PageRangeError, PageResult, format_of, parse_page_ranges, write_document
+from ...documents import PageRangeError, parse_page_ranges
+from ...pages import PageResult
+from ...render.document_export import FORMATS, format_of, write_document
 
 FILE_FILTERS = {
     "md": "Markdown (*.md)",

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from ...core.history_writer import DiskImageKeeper, HistorySync, engine_turns, source_kind
 from ...core.incoming import Decoded, ImageLoader
 from ...core.records import Record, State
-from ...documents.result import PageResult
+from ...pages import PageResult
 from .list_model import RECORD_ID_ROLE, STORE_ID_ROLE, HistoryDelegate, HistoryListModel
 
 if TYPE_CHECKING:

@@ -1,0 +1,57 @@
+"""The pages of an answer and how they are joined into one Markdown text under page markers.
+
+Shared by documents (which make pages), the history (which stores them) and the exports: it
+depends on nothing but the engine's stats, so none of those has to depend on another for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from .engine.stats import GenerationStats
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """One page's answer; `page` is None for a plain image (a document of one page, unmarked)."""
+
+    file: str
+    page: int | None
+    text: str
+    stats: GenerationStats | None = None
+
+    def stats_dict(self) -> dict[str, object] | None:
+        if self.stats is None:
+            return None
+        data = asdict(self.stats)
+        data["stop_reason"] = self.stats.stop_reason.value
+        data["tokens_per_second"] = self.stats.tokens_per_second
+        return data
+
+
+def page_marker(number: int) -> str:
+    """The line above each page's text: a bold "Page N" paragraph (not a heading, see join)."""
+    return f"**Page {number}**"
+
+
+def is_page_marker(line: str) -> bool:
+    """Whether a (stripped) line is a page marker that join_markdown wrote."""
+    return line.startswith("**Page ") and line.endswith("**") and line[7:-2].isdigit()
+
+
+def join_markdown(pages: Sequence[PageResult]) -> str:
+    """The pages in order, each under its marker, separated by a horizontal rule.
+
+    `---` between blank lines is a thematic break in every Markdown renderer (and cannot turn
+    the line above into a setext heading); the bold "Page N" is visible in the pane, a
+    browser and plain text, and, unlike a heading, does not shift the page's own headings.
+    """
+    parts: list[str] = []
+    for index, result in enumerate(pages):
+        body = result.text.strip("\n")
+        if result.page is None:
+            parts.append(body)
+        else:
+            parts.append(f"{'---' + chr(10) + chr(10) if index else ''}{page_marker(result.page)}\n\n{body}")
+    return "\n\n".join(parts).rstrip("\n") + "\n"
