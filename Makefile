@@ -32,6 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check desktop_ocr tests bench
 	$(BIN)/ruff format --check desktop_ocr tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_overhead.py

@@ -133,3 +133,19 @@ def bus_address():
 
     with private_bus() as address:
         yield address
+
+
+# The test tiers: `pytest -m "not model and not gui"` is the quick loop (README: Development).
+# A test is marked by what it really uses (its fixtures, transitively), so a new test lands in
+# the right tier without anyone remembering to mark it.
+MODEL_FIXTURES = frozenset({"tiny_model", "tiny_hub_model"})
+GUI_FIXTURES = frozenset({"qtbot", "qapp"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & MODEL_FIXTURES:
+            item.add_marker(pytest.mark.model)
+        if used & GUI_FIXTURES:
+            item.add_marker(pytest.mark.gui)

@@ -1,6 +1,6 @@
 """The README's screenshot of uncertain-token marks (pane and source editor), made under Xvfb.
 
-    xvfb-run -s "-screen 0 1280x800x24" python -m desktop_ocr._dev.marks_screenshot resources/screenshots
+    xvfb-run -s "-screen 0 1280x800x24" python -m desktop_ocr._dev.marks_screenshot docs/screenshots
 
 The text and its probabilities are a sample (the tests' random model writes gibberish), run
 through the real uncertain_spans, pane and editor code.
@@ -63,4 +63,4 @@ def main(folder: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots")
+    main(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")

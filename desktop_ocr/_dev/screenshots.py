@@ -1,6 +1,6 @@
 """Screenshots of the window for the README, light and dark, made under Xvfb.
 
-    xvfb-run -s "-screen 0 1600x1000x24" python -m desktop_ocr._dev.screenshots resources/screenshots
+    xvfb-run -s "-screen 0 1600x1000x24" python -m desktop_ocr._dev.screenshots docs/screenshots
 
 The window runs on a tiny random checkpoint (built on the spot, offline) with its history in a
 temporary folder. Three images go through the real window and model; since a random model
@@ -169,4 +169,4 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots"))

@@ -180,19 +180,6 @@ def thumbnail(image: Image.Image, size: int = THUMBNAIL_SIZE) -> QImage:
 PREVIEW_SIDE = 4096  # px: the view's copy of a huge scan; the engine always gets the full image
 
 
-def preview(image: Image.Image, side: int = PREVIEW_SIDE) -> QImage:
-    """The image for the view, at most `side` px long, in the format a QPixmap holds.
-
-    Made off the GUI thread: a full 9000×9000 pixmap costs the GUI thread ~300 ms to take in.
-    """
-    width, height = image.size
-    if max(width, height) > side:
-        scale = side / max(width, height)
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    return to_qimage(image).convertToFormat(QImage.Format.Format_RGB32)
-
-
 def to_qimage(image: Image.Image) -> QImage:
     """An RGB PIL image as a QImage, by copying the pixels (no PNG round trip)."""
     rgb = image if image.mode == "RGB" else image.convert("RGB")

@@ -16,7 +16,6 @@ from ..engine.options import PixelBudget
 from .scale import budget_size, dpi_size
 
 PDF_SUFFIXES = (".pdf",)
-TIFF_SUFFIXES = (".tif", ".tiff")
 # pdfium is not thread-safe: one lock for every call into it, from any thread.
 _PDFIUM = threading.Lock()
 

@@ -134,25 +134,6 @@ def _plain(tokens: list[Token], out: list[str]) -> None:
             out.append("\n")
 
 
-def formulas(text: str, latex_mode: bool = False) -> list[tuple[str, bool]]:
-    """Every formula in the answer: (TeX, displayed)."""
-    if is_bare_formula(text, latex_mode):
-        return [(text.strip(), True)]
-    found: list[tuple[str, bool]] = []
-
-    def walk(tokens: list[Token]) -> None:
-        for token in tokens:
-            if token.type in _MATH_TOKENS:
-                found.append((token.content.strip(), _MATH_TOKENS[token.type]))
-            elif token.type == "amsmath":
-                found.append((token.content.strip(), True))
-            elif token.children:
-                walk(token.children)
-
-    walk(_MD.parse(normalise_delimiters(text)))
-    return found
-
-
 def to_mathml(text: str, latex_mode: bool = False) -> str:
     """MathML for pasting into Word: one <math> element per formula, prose kept as text."""
     from latex2mathml.converter import convert

@@ -21,8 +21,8 @@ from .platform.single_instance import InstanceServer, send_to_running_instance, 
 from .platform.tray import create_tray
 from .window.main_window import MainWindow
 
-# resources/ beside the package in a source checkout, or inside a PyInstaller bundle.
-RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2])) / "resources"
+# Package data (desktop_ocr/resources/): in a checkout, a wheel and the PyInstaller bundle alike.
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 
 
 def create_window(args: argparse.Namespace, flags: set[str]) -> MainWindow:

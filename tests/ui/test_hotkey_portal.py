@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtDBus import QDBusMessage
 
+import desktop_ocr
 from desktop_ocr.ui.platform.hotkeys.base import Failure
 from desktop_ocr.ui.platform.hotkeys.portal import SHORTCUT_ID, PortalHotkey
 from tests.ui.dbus_session import FakeService, connect
@@ -97,4 +98,4 @@ def test_registers_the_host_app_before_any_other_portal_call(bus_address, portal
         assert portal.call("BindShortcuts")
     finally:
         hotkey.stop()
-    assert (Path(__file__).parents[2] / "resources" / f"{APP_ID}.desktop").is_file()
+    assert (Path(desktop_ocr.__file__).parent / "resources" / f"{APP_ID}.desktop").is_file()

@@ -98,10 +98,6 @@ class PasswordDialog(QDialog):
         return self.field.text()
 
 
-def save_filter_for(fmt: str) -> str:
-    return FILE_FILTERS[fmt]
-
-
 def save_path_with_format(path: str, selected_filter: str) -> tuple[Path, str]:
     """The path to write and its format: the extension typed wins, else the filter's (added)."""
     try:
