@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication
 from desktop_ocr.core.records import State
 from desktop_ocr.core.settings_store import Settings
 from desktop_ocr.engine.images import load_image
-from desktop_ocr.ui.window.main_window import MainWindow
+from desktop_ocr.ui.application import App
 
 SIDE = 9000
 TICK_MS = 5
@@ -91,18 +91,18 @@ def main() -> None:
     print(f"{SIDE}×{SIDE} PNG, {path.stat().st_size / 1e6:.1f} MB")
     store = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
     # No model: the bench measures the image's arrival, not recognition.
-    window = MainWindow(Settings(model=str(folder / "no-model"), device="cpu"), store, persist=False)
-    window.show()
-    spin(app, lambda: window.model_label.text() == "no model")
+    ocr = App(Settings(model=str(folder / "no-model"), device="cpu"), store, persist=False)
+    ocr.window.show()
+    spin(app, lambda: ocr.window.status.label.text() == "no model")
     heartbeat = Heartbeat()
 
     heartbeat.start()
     pause(app, 100)
-    (record_id,) = window.add_paths([path])
-    spin(app, lambda: window.items[record_id].state is not State.OPENING)
+    (record_id,) = ocr.add_paths([path])
+    spin(app, lambda: ocr.records[record_id].state is not State.OPENING)
     pause(app, 50)
     new = heartbeat.stop()
-    assert window.items[record_id].state is State.QUEUED, window.items[record_id].state
+    assert ocr.records[record_id].state is State.QUEUED, ocr.records[record_id].state
 
     def old_path() -> None:
         image = load_image(str(path))
@@ -120,7 +120,7 @@ def main() -> None:
     old = heartbeat.stop()
     print(f"worst GUI stall, old synchronous path: {old:8.0f} ms")
     print(f"worst GUI stall, the window now:       {new:8.0f} ms   (target < 50 ms)")
-    window.shut_down()
+    ocr.shut_down()
 
 
 if __name__ == "__main__":

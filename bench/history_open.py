@@ -33,7 +33,7 @@ def main() -> None:
 
         from desktop_ocr.core.settings_store import Settings
         from desktop_ocr.history import NewPage, NewRecord, PageImage, Source, Turn, open_folder
-        from desktop_ocr.ui.window.main_window import MainWindow
+        from desktop_ocr.ui.application import App
 
         rng = np.random.default_rng(0)
         words = ["invoice", "total", "meeting", "formula", "table", "receipt", "Résumé", "2024", "x^2"]
@@ -53,17 +53,18 @@ def main() -> None:
             settings = Settings(model=str(root / "no-model"), device="cpu")
             started = time.perf_counter()
             qsettings = QSettings(str(root / "s.ini"), QSettings.Format.IniFormat)
-            window = MainWindow(settings, qsettings, persist=False)
-            window.show()
-            window.pages.setCurrentIndex(1)
-            while window.history.sync.store is None or (folder == full and window.records.rowCount() == 0):
+            ocr = App(settings, qsettings, persist=False)
+            ocr.window.show()
+            ocr.window.pages.setCurrentIndex(1)
+            while ocr.history_store is None or (folder == full and ocr.window.history.model.rowCount() == 0):
                 app.processEvents()
                 time.sleep(0.001)
-            window.item_list.viewport().repaint()  # paints the visible rows (thumbnails read here)
+            # paints the visible rows (thumbnails read here)
+            ocr.window.history.list_view.viewport().repaint()
             elapsed = time.perf_counter() - started
-            rows = window.records.rowCount()
-            window.shut_down()
-            window.deleteLater()
+            rows = ocr.window.history.model.rowCount()
+            ocr.shut_down()
+            ocr.window.deleteLater()
             app.processEvents()
             return elapsed, rows
 

@@ -66,23 +66,23 @@ def run_mode(mode: str, model: str, paths: list[str], data: str) -> dict:
 
     from desktop_ocr.core.records import SourceKind
     from desktop_ocr.core.settings_store import Settings
-    from desktop_ocr.ui.window.main_window import MainWindow
+    from desktop_ocr.ui.application import App
 
     app = QApplication.instance() or QApplication([])
     settings = Settings(
         model=model, device="cpu", dtype="float32", max_new_tokens=4, keep_history=mode != "off"
     )
     store = QSettings(str(Path(data) / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings, store, persist=False)
-    window.show()
+    ocr = App(settings, store, persist=False)
+    ocr.window.show()
     if mode == "memory":
-        window.history.keeper.release = lambda _record_id: None  # keep every image, as before
-    loop_until(app, lambda: window.model_ready, 300)
+        ocr.window.history.keeper.release = lambda _record_id: None  # keep every image, as before
+    loop_until(app, lambda: app.model_ready, 300)
 
     def handed(batch: list[str]) -> None:
-        ids = window.add_paths(batch, SourceKind.HANDOFF)
-        loop_until(app, lambda: all(not window.items[i].busy for i in ids), 3600)
-        window.history.sync.flush()
+        ids = ocr.add_paths(batch, SourceKind.HANDOFF)
+        loop_until(app, lambda: all(not ocr.records[i].busy for i in ids), 3600)
+        ocr.flush_history()
         app.processEvents()
 
     handed(paths[:1])
@@ -91,10 +91,10 @@ def run_mode(mode: str, model: str, paths: list[str], data: str) -> dict:
     started = time.perf_counter()
     for start in range(1, len(paths), 10):  # as a user hands them: a few at a time
         handed(paths[start : start + 10])
-    window.item_list.setCurrentIndex(window.records.index(0))
+    ocr.window.history.list_view.setCurrentIndex(ocr.window.history.model.index(0))
     idle = time.monotonic() + 1.5  # the window idles a moment, as a real one does between snips
     loop_until(app, lambda: time.monotonic() > idle, 10)
-    window.history.sync.flush()
+    ocr.flush_history()
     app.processEvents()
     gc.collect()
     after = rss_mb()
@@ -104,9 +104,9 @@ def run_mode(mode: str, model: str, paths: list[str], data: str) -> dict:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
         print(f"untrimmed {after:.0f} MB", file=sys.stderr)
         after = rss_mb()
-    held = window.history.keeper.held()
-    stored = window.history.sync.store.count() if window.history.sync.store else 0
-    window.shut_down()
+    held = ocr.window.history.keeper.held()
+    stored = ocr.history_store.count() if ocr.history_store else 0
+    ocr.shut_down()
     return {
         "mode": mode, "before": before, "after": after, "held": held, "stored": stored,
         "seconds": time.perf_counter() - started,

@@ -131,7 +131,7 @@ def main(out: Path) -> None:
     app = QApplication(sys.argv[:1])
     app.setStyle("Fusion")
     from ..core.settings_store import Settings
-    from ..ui.window.main_window import MainWindow
+    from ..ui.application import App
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -148,22 +148,22 @@ def main(out: Path) -> None:
                 history_location=str(folder / f"history-{name}"), notify=False,
             )  # fmt: skip
             store = QSettings(str(folder / f"{name}.ini"), QSettings.Format.IniFormat)
-            window = MainWindow(settings, store, persist=False)
+            ocr = App(settings, store, persist=False)
+            window = ocr.window
             window.resize(1280, 720)
             window.show()
-            window.mode_box.setCurrentIndex(window.mode_box.findData("markdown"))
+            window.question.mode_box.setCurrentIndex(window.question.mode_box.findData("markdown"))
             for path, answer in images:
-                (record_id,) = window.add_paths([path])
-                while window.items[record_id].state.value != "done":
+                (record_id,) = ocr.add_paths([path])
+                while ocr.records[record_id].state.value != "done":
                     app.processEvents()
-                record = window.items[record_id]
+                record = ocr.records[record_id]
                 record.turns[-1].answer = answer  # the sample, as if the model had written it
                 record.tokens = [_tokens(answer, UNCERTAIN[answer])]
-                window.session.record_changed.emit(record_id)
+                ocr.session.record_changed.emit(record_id)
             for _ in range(30):
                 app.processEvents()
             window.grab().save(str(out / f"window-{name}.png"))
-            window.shut_down()
             window.close()
     print(f"wrote {out}/window-light.png and window-dark.png")
 

@@ -1,6 +1,7 @@
 """The window's half of the history: the session's answers written to the store as they end.
 
-`HistorySync` watches a RecognitionSession and writes, on one writer thread (in order):
+`HistorySync` writes what the app hands it (ui/application.py, when an answer ends) on one
+writer thread, in order:
 - a finished, stopped or failed first answer → `store.add` (a new record);
 - a follow-up's answer → `store.add_turn`; the user's edit → `store.set_edited` (debounced).
 The store is opened on that thread too, so a slow or locked database never blocks the window.
@@ -78,8 +79,6 @@ class HistorySync(QObject):
         keeper.store = lambda: self.store
         self.written.connect(self._release)
         session.model_ready.connect(self._on_ready)
-        session.finished.connect(self._on_finished)
-        session.failed.connect(self._on_failed)
         session.record_changed.connect(self._on_changed)
 
     # ----- the store
@@ -157,13 +156,14 @@ class HistorySync(QObject):
         backend = self.session.worker.backend
         self._fields = backend.identity().record_fields() if backend is not None else {}
 
-    def _on_finished(self, session_id: int, answer: Answer) -> None:
+    def record_answer(self, session_id: int, answer: Answer) -> None:
+        """An answer ended (done or stopped): a new record, or a follow-up's turn of one."""
         stopped = answer.stats.stop_reason is StopReason.CANCELLED
         state = StoreState.STOPPED if stopped else StoreState.DONE
         probabilities = [token.to_json(alternatives=True) for token in answer.tokens]
         self._record(session_id, answer.text, stats_dict(answer.stats), probabilities, state, "")
 
-    def _on_failed(self, session_id: int, failure: Failure) -> None:
+    def record_failure(self, session_id: int, failure: Failure) -> None:
         self._record(session_id, "", {}, [], StoreState.FAILED, failure.message)
 
     def _record(

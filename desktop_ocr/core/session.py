@@ -30,7 +30,7 @@ from ..engine.server import ServerOptions
 from ..engine.stats import StopReason
 from .failures import Failure
 from .records import ImageKeeper, MemoryImageKeeper, Record, SourceKind, State
-from .worker import EngineWorker, Job
+from .worker import BackendFactory, EngineWorker, Job
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class RecognitionSession(QObject):
         options: EngineOptions,
         server: ServerOptions | None = None,
         keeper: ImageKeeper | None = None,
+        backend_factory: BackendFactory | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -80,7 +81,7 @@ class RecognitionSession(QObject):
         self._live: dict[int, int] = {}  # record id → its live request id
         self._thread = QThread(self)
         self._thread.setObjectName("engine")
-        self.worker = EngineWorker()
+        self.worker = EngineWorker(backend_factory)
         self.worker.moveToThread(self._thread)
         self._load_requested.connect(self.worker.load)
         self._run_requested.connect(self.worker.run)

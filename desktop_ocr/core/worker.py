@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -52,11 +53,19 @@ class _CancelState:
     shutting_down: bool = False
 
 
+# Makes the backend for the options: (engine options, server options, download progress, status
+# line) → Backend. The app's is engine.backends.create_backend; tests may hand in a scripted one.
+BackendFactory = Callable[
+    [EngineOptions, "ServerOptions | None", Callable[[int, int], None], Callable[[str], None]], Backend
+]
+
+
 class EngineWorker(QObject):
     """Owns the backend. Its slots run on the worker thread; cancel() may be called from any thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, backend_factory: BackendFactory | None = None) -> None:
         super().__init__()
+        self.backend_factory = backend_factory
         self.signals = WorkerSignals()
         self.backend: Backend | None = None
         self._state = _CancelState()
@@ -82,9 +91,10 @@ class EngineWorker(QObject):
     def load(self, options: EngineOptions, server: ServerOptions | None = None) -> None:
         from ..engine.backends import create_backend
 
+        create = self.backend_factory or create_backend
         self.release()
         try:
-            self.backend = create_backend(options, server, self._on_download, self.signals.status.emit)
+            self.backend = create(options, server, self._on_download, self.signals.status.emit)
         except _ShuttingDown:
             return
         except Exception as error:  # noqa: BLE001 - the window must hear of every failure

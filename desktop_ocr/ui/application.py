@@ -1,145 +1,336 @@
-"""Start the window: the GUI opens at once; torch and the model load on the worker thread."""
+"""The composition root: one `App` owns the session, the history, documents, snipping, the
+notifier, hotkeys and the tray, and holds the flows between them. The window is a view: it
+emits intents (snip, files given, stop, ask, …) that the App's verbs answer, and renders.
+
+How a snip becomes a record, top to bottom:
+  ui/snip/overlay.py (the drag) → ui/snip/flow.py `taken` → App._on_snip_taken → App.add_incoming
+  → core/intake.py (a record at once, decoded off the GUI thread) → core/session.py → worker
+  → the backend → core/session.py `finished` → App._on_answer_ended (the history write, the copy,
+  the notification: all in that one method) → core/history_writer.py → history/store.py.
+"""
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QMimeData, QObject, QSettings, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-from .. import __version__
-from ..capture.dbus_portal import APP_ID
-from ..core.incoming import SourceKind
-from ..core.settings_store import APPLICATION, ORGANIZATION, load_settings, settings_store
+from ..core import incoming as inputs
+from ..core.document_run import DocumentRun
+from ..core.failures import Failure, Wording, word_load_failure, word_run_failure
+from ..core.incoming import Incoming, SourceKind
+from ..core.intake import Intake
+from ..core.records import Record, State
+from ..core.session import RecognitionSession
+from ..core.settings_store import Settings
+from ..core.worker import BackendFactory
+from ..engine.backend import Answer
+from ..engine.presets import Preset
+from ..engine.stats import StopReason
+from ..history import HistoryStore
+from .documents.window_documents import WindowDocuments
 from .platform.hotkeys import HotkeyController
-from .platform.single_instance import InstanceServer, send_to_running_instance, server_name
-from .platform.tray import create_tray
+from .platform.notifier import Notifier
+from .settings.apply import apply_settings, ask_settings
+from .snip.flow import SnipFlow
 from .window.main_window import MainWindow
-
-# Package data (desktop_ocr/resources/): in a checkout, a wheel and the PyInstaller bundle alike.
-RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+from .window.record_view import stats_text
 
 
-def create_window(args: argparse.Namespace, flags: set[str]) -> MainWindow:
-    store = settings_store()
-    settings = load_settings(store).with_flags(args, flags)
-    window = MainWindow(settings, store)
-    if args.prompt:
-        window.use_custom_prompt(args.prompt)
-    window.docs.flags = document_flags(vars(args))
-    if args.images:
-        window.add_paths(args.images)
-    return window
+class App(QObject):
+    """The app's state and flows; `window` is its view.
 
+    `answer_ended(record id)`: an answer (or a whole document) ended and its end was handled:
+    recorded, copied, notified. `snip_ended(taken)`: a snip is over either way.
+    """
 
-def document_flags(given: dict[str, Any]) -> dict[str, object]:
-    """--pages, --password, --dpi for the window's documents (from args, or a handed-over request)."""
-    from ..documents import PageRangeError, parse_page_ranges
+    answer_ended = Signal(int)
+    snip_ended = Signal(bool)
 
-    flags: dict[str, object] = {}
-    if given.get("pages") is not None:
-        # The first process checked it; a bad one handed over means "ask".
-        with contextlib.suppress(PageRangeError):
-            flags["pages"] = parse_page_ranges(str(given["pages"]))
-    if isinstance(given.get("password"), str):
-        flags["password"] = given["password"]
-    if isinstance(given.get("dpi"), (int, float)):
-        flags["dpi"] = float(given["dpi"])
-    return flags
+    def __init__(
+        self,
+        settings: Settings,
+        store: QSettings,
+        *,
+        backend_factory: BackendFactory | None = None,
+        persist: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings, self.store, self.persist = settings, store, persist
+        self.log: Callable[[str], None] = lambda _message: None  # --verbose prints these
+        self.hotkeys: HotkeyController | None = None
+        self._tray: QSystemTrayIcon | None = None
+        self.notifier = Notifier(enabled=settings.notify)
+        self.window = MainWindow(settings)
+        self.history = self.window.history
+        self.session = RecognitionSession(
+            settings.engine_options(),
+            settings.server_options(),
+            keeper=self.history.keeper,
+            backend_factory=backend_factory,
+            parent=self,
+        )
+        self.history.attach(self.session, settings)
+        self.window.attach(self.session)
+        self.intake = Intake(self.session, self)
+        self.documents = WindowDocuments(self.window, self.session)
+        self.snips = SnipFlow(
+            lambda: self.settings.capture_handler or None, self,
+            presets=lambda: self.settings.preset_list(), mode_label=self.window.question.mode_box.currentText,
+            wait_for_key=lambda: self.settings.snip_wait_for_key,
+        )  # fmt: skip
+        self._snip_restore = False  # the window was shown when the snip began
+        self._snip_private = False  # this snip's answer is never recorded
+        self._snips = 0
+        self._connect()
+        self.session.load()
 
+    def _connect(self) -> None:
+        window, session = self.window, self.session
+        window.incoming_given.connect(self.add_incoming)
+        window.snip_requested.connect(self.snip)
+        window.again_requested.connect(self.recognize_again)
+        window.stop_requested.connect(self.stop)
+        window.ask_requested.connect(self.ask)
+        window.settings_requested.connect(self.open_settings)
+        window.quit_requested.connect(self.quit)
+        window.close_requested.connect(self.shut_down)
+        self.notifier.clicked.connect(self.open_record)
+        session.model_ready.connect(lambda description: self.log(f"ready: {description}"))
+        session.model_failed.connect(lambda failure: self.say(word_load_failure(failure)))
+        session.finished.connect(self._on_answer_ended)
+        session.failed.connect(self._on_failed)
+        self.intake.view_ready.connect(window.view.show_view_image)
+        self.intake.refused.connect(window.show_status)
+        self.documents.view_ready.connect(window.view.show_view_image)
+        self.documents.refused.connect(self.intake.refuse)  # said in one line with refused images
+        self.documents.progress.connect(lambda line: window.show_status(line, 0))
+        self.documents.started.connect(self._on_document_started)
+        self.snips.taken.connect(self._on_snip_taken)
+        self.snips.cancelled.connect(self._on_snip_cancelled)
+        self.snips.failed.connect(self._on_snip_failed)
 
-def start_hotkey(window: MainWindow) -> HotkeyController:
-    """The global snip hotkey from the settings, on whichever backend this desktop offers."""
-    hotkeys = HotkeyController()
-    hotkeys.activated.connect(window.start_snip)
-    hotkeys.failed.connect(lambda message: window.statusBar().showMessage(f"Hotkey: {message}", 15000))
+    # ----- what tests and the launcher read
+    @property
+    def records(self) -> dict[int, Record]:
+        return self.session.records
 
-    def grab() -> None:
-        if window.settings.hotkey and hotkeys.apply(window.settings.hotkey) is None:
-            window.log(f"hotkey {window.settings.hotkey} grabbed ({hotkeys.backend_name()})")
+    @property
+    def model_ready(self) -> bool:
+        return self.session.ready
 
-    # Once the event loop runs: the portal may show the desktop's dialog and wait for the user.
-    QTimer.singleShot(0, grab)
-    return hotkeys
+    @property
+    def tray(self) -> QSystemTrayIcon | None:
+        return self._tray
 
+    @tray.setter
+    def tray(self, tray: QSystemTrayIcon | None) -> None:
+        self._tray = tray
+        self.window.tray_available = tray is not None
+        self.notifier.set_tray(tray)  # its balloon is the notification where D-Bus has none
 
-def instance_request(args: argparse.Namespace) -> dict[str, Any]:
-    """What a second process asks the running one to do."""
-    return {
-        "images": [str(Path(p).resolve()) for p in args.images],
-        "snip": bool(args.snip),
-        "quit": bool(args.quit),
-        "pages": None if getattr(args, "pages", None) is None else str(args.pages),
-        "password": getattr(args, "password", None),
-        "dpi": getattr(args, "dpi", None),
-    }
+    def current_record(self) -> Record | None:
+        return self.window.view.current()
 
+    # ----- seams for tests: what happened, without reaching into the collaborators
+    @property
+    def document_runs(self) -> dict[int, DocumentRun]:
+        return self.documents.runs
 
-def handle_request(window: MainWindow, request: dict[str, Any]) -> None:
-    """A request from a second `desktop-ocr` process (single instance)."""
-    shown = {**request, "password": "(given)"} if request.get("password") else request
-    window.log(f"request: {shown}")  # never the password, even with --verbose
-    images = [str(p) for p in request.get("images", []) if isinstance(p, str)]
-    if images:
-        window.bring_to_front()
-        kept, window.docs.flags = window.docs.flags, document_flags(request)
-        try:
-            window.add_paths(images, SourceKind.HANDOFF)
-        finally:
-            window.docs.flags = kept
-    if request.get("snip"):
-        window.start_snip()
-    elif request.get("quit"):
-        window.quit()
-    elif not images:
-        window.bring_to_front()
+    @property
+    def history_store(self) -> HistoryStore | None:
+        return self.history.sync.store
 
+    def stored_id(self, record_id: int) -> int | None:
+        """The history store's id of a session record (None: not written yet, or private)."""
+        return self.history.sync.store_id(record_id)
 
-def run(args: argparse.Namespace, flags: set[str]) -> int:
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    if send_to_running_instance(instance_request(args)):
-        return 0  # the running instance (and its warm model) took the request
-    if args.quit:
-        print("desktop-ocr: no running instance to quit", file=sys.stderr)
-        return 0
-    app.setApplicationName(APPLICATION)
-    app.setOrganizationName(ORGANIZATION)
-    app.setApplicationVersion(__version__)
-    app.setDesktopFileName(APP_ID)  # Wayland's app_id: the desktop matches it to the .desktop file
-    icon = RESOURCES / "desktop-ocr.svg"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
-    window = create_window(args, flags)
-    if args.verbose:
-        window.log = lambda message: print(f"desktop-ocr: {message}", file=sys.stderr, flush=True)
-        from huggingface_hub import constants
+    def flush_history(self) -> None:
+        """Wait until every write handed to the history so far is done."""
+        self.history.sync.flush()
 
-        window.log(f"settings: {window.store.fileName()}")
-        window.log(f"model cache: {constants.HF_HUB_CACHE}")
-    server = InstanceServer()
-    server.request_received.connect(lambda request: handle_request(window, request))
-    if server.listen():
-        window.log(f"listening as {server_name()}")
-    window.tray = create_tray(
-        window, app.windowIcon(), window.snip_action, window.show_action, window.quit_action
-    )
-    if window.tray is not None and window.tray.contextMenu() is not None:
-        # After Snip: a snip never recorded in the history.
-        window.tray.contextMenu().insertAction(window.show_action, window.private_snip_action)
-    app.setQuitOnLastWindowClosed(not (window.settings.keep_in_tray and window.tray is not None))
-    hotkey = window.hotkeys = start_hotkey(window)  # Settings changes the key through it
-    if args.snip:
-        window.start_snip()
-    else:
-        window.show()
-    code = app.exec()
-    hotkey.stop()
-    server.close()
-    window.shut_down()
-    return int(code)
+    # ----- verbs: images and documents in
+    def add_incoming(self, incoming: Iterable[Incoming], preset: Preset | None = None) -> list[int]:
+        """Give each image a record at once (OPENING), decoded on the intake's thread; open each
+        document (its dialogs) as one record. The question is the toolbar's, or `preset`'s."""
+        mode, question, latex = (
+            (preset.name, preset.prompt, False) if preset else self.window.question_asked()
+        )
+        images, documents = self.documents.split(incoming)
+        # Images first: their decoding is under way while a document's dialogs are open, and a
+        # refused document is said in one line with the images refused.
+        added = self.intake.add(images, mode, question, latex)
+        added += self.documents.open_all(documents, (mode, question, latex))
+        if added:
+            self.open_record(added[0], front=False)
+        return added
+
+    def add_paths(self, paths: Iterable[str | Path], kind: SourceKind = SourceKind.FILE) -> list[int]:
+        return self.add_incoming(inputs.from_paths(paths, kind))
+
+    def add_mime(self, mime: QMimeData, name: str) -> bool:
+        return bool(self.add_incoming(inputs.from_mime(mime, name)))
+
+    # ----- verbs: asking
+    def recognize_again(self) -> None:
+        record = self.current_record()
+        if record is None:
+            return
+        if record.is_document:  # a new record from the file, as Recognize again does for images
+            if record.path and not record.document_running:
+                self.add_paths([record.path], record.source)
+            return
+        mode, question, latex = self.window.question_asked()
+        self.session.recognize(record.record_id, question, mode=mode, latex_mode=latex)
+
+    def ask(self, question: str) -> None:
+        """A follow-up question about the shown record's image."""
+        record = self.current_record()
+        if record is None or not question.strip():
+            return
+        if record.is_document:
+            self.window.show_status("Follow-ups are about one image: snip the page to ask", 8000)
+            return
+        if not self.session.ask(record.record_id, question.strip()):
+            self.window.show_status("Wait for the answer, or press Stop first", 5000)
+            return
+        self.window.view.follow_up.clear()
+
+    def stop(self) -> None:
+        """Stop the running recognition; queued ones are dropped, and so are a document's other pages."""
+        self.documents.stop()
+        self.session.stop()
+
+    # ----- the end of an answer: history, copy, notification, in this one place
+    def _on_answer_ended(self, record_id: int, answer: Answer) -> None:
+        record = self.session.records[record_id]
+        self.window.view.stats_label.setText(stats_text(answer))
+        self.log(f"{record.name}: {answer.stats.summary()}")
+        if answer.stats.stop_reason is StopReason.REPETITION:
+            self.window.show_status("Stopped: the model was repeating itself", 8000)
+        if record.document_running:
+            return  # one page of a document: the run keeps it; copied and notified once it ends
+        self.history.sync.record_answer(record_id, answer)
+        if record.state is State.DONE:
+            self._answered(record_id)
+        self.answer_ended.emit(record_id)
+
+    def _on_document_started(self, run: DocumentRun) -> None:
+        self.history.sync.follow(run)  # its pages are encoded as they end, written as one record
+        run.ended.connect(self._on_document_ended)
+
+    def _on_document_ended(self, record_id: int) -> None:
+        record = self.session.records.get(record_id)
+        if record is not None and record.pages and record.state is not State.CANCELLED:
+            self._answered(record_id)
+        self.answer_ended.emit(record_id)
+
+    def _answered(self, record_id: int) -> None:
+        record = self.session.records[record_id]
+        copied = self.settings.auto_copy and self.history.current_id() == record_id
+        if copied:
+            self.window.copy_markdown()
+        visible = self.window.isVisible()
+        told = self.notifier.answer_finished(
+            record_id, record.transcript(), copied, visible, self.window.isActiveWindow()
+        )
+        if not told and not visible:
+            self.open_record(record_id)  # hidden, and no notification could say so
+
+    def _on_failed(self, record_id: int, failure: Failure) -> None:
+        record = self.session.records.get(record_id)
+        if record is not None and record.document_running:
+            return  # the page is marked in the document, and the others go on
+        self.history.sync.record_failure(record_id, failure)
+        if not self.window.isVisible():
+            self.open_record(record_id)  # a snip from the tray failed: show why
+        self.say(word_run_failure(failure))
+        self.answer_ended.emit(record_id)
+
+    # ----- snipping
+    def snip(self, private: bool = False) -> None:
+        """Hide the window, grab every screen, show the freeze-frame overlays.
+
+        A private snip's answer is shown (marked private) but never written to the history."""
+        if self.snips.active:
+            return
+        self._snip_private = private
+        self._snip_restore = self.window.isVisible()
+        self.window.hide()
+        self.snips.start()
+
+    def _on_snip_taken(self, image: QImage, preset: Preset | None = None) -> None:
+        self.log(f"snip: {image.width()}×{image.height()} px" + (f", preset {preset.name}" if preset else ""))
+        # Snipped from the tray (the hotkey with the window hidden): stay there, the notification
+        # says when the text is ready. Without a tray or notifications, show the window.
+        if self._snip_restore or not (self.tray is not None and self.notifier.enabled):
+            self.window.bring_to_front()
+        self._snips += 1
+        private, self._snip_private = self._snip_private, False
+        name = f"private snip {self._snips}" if private else f"snip {self._snips}"
+        added = self.add_incoming([Incoming(name, SourceKind.SNIP, image)], preset)
+        if private:
+            self.history.sync.private.update(added)
+        self.snip_ended.emit(True)
+
+    def _on_snip_cancelled(self) -> None:
+        self._snip_private = False
+        self.log("snip: cancelled")
+        if self._snip_restore:
+            self.window.bring_to_front()
+        self.snip_ended.emit(False)
+
+    def _on_snip_failed(self, message: str) -> None:
+        self._snip_private = False
+        self.window.bring_to_front()
+        self.say(
+            Wording("Cannot capture the screen", message, "Open an image file or paste one instead.", False)
+        )
+        self.snip_ended.emit(False)
+
+    # ----- showing
+    def say(self, wording: Wording) -> None:
+        self.window.say(wording)
+
+    def open_record(self, record_id: object, front: bool = True) -> None:
+        """Show the window on that record (a notification was clicked, or it was just added)."""
+        if front:
+            self.window.bring_to_front()
+        if isinstance(record_id, int) and record_id in self.session.records:
+            self.window.show_record(record_id)
+
+    # ----- settings
+    def open_settings(self) -> None:
+        apply_hotkey = self.hotkeys.apply if self.hotkeys is not None else None
+        chosen = ask_settings(self.settings, self.window, apply_hotkey)
+        if chosen is not None:
+            self.apply_settings(chosen)
+
+    def apply_settings(self, settings: Settings) -> None:
+        store = self.store if self.persist else None
+        old, self.settings = self.settings, settings
+        reload = apply_settings(old, settings, self.history, self.session, self.notifier, store)
+        self.window.settings_changed(settings)
+        if reload:
+            self.reload_model()
+
+    def reload_model(self) -> None:
+        self.session.load(self.settings.engine_options(), self.settings.server_options())
+
+    # ----- closing
+    def quit(self) -> None:
+        self.window.close_for_good()  # its close shuts the app down
+        QApplication.quit()
+
+    def shut_down(self) -> None:
+        """Cancel whatever runs, finish decoding and join the worker thread (once)."""
+        if getattr(self, "_shut", False):
+            return
+        self._shut = True
+        self.intake.wait()
+        self.documents.shut_down()
+        self.session.shut_down()
+        self.history.close()

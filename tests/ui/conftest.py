@@ -1,4 +1,4 @@
-"""A main window on the tiny model, under Xvfb (pytest-xvfb), with settings in a temporary file."""
+"""The app (and its window) on the tiny model, under Xvfb (pytest-xvfb), settings in a temporary file."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from desktop_ocr.core.settings_store import Settings
-from desktop_ocr.ui.window.main_window import MainWindow
+from desktop_ocr.ui.application import App
 
 MAX_NEW = 48
 
 
 @pytest.fixture
-def make_window(qtbot, tiny_model, tmp_path, monkeypatch):
+def make_app(qtbot, tiny_model, tmp_path, monkeypatch):
     # Each test its own history: the window lists the stored records of earlier tests otherwise.
     monkeypatch.setenv("DESKTOP_OCR_DATA_DIR", str(tmp_path / "history"))
-    windows: list[MainWindow] = []
+    apps: list[App] = []
 
-    def make(wait_ready: bool = True, **changes) -> MainWindow:
+    def make(wait_ready: bool = True, backend_factory=None, **changes) -> App:
         fields = {
             "model": str(tiny_model),
             "device": "cpu",
@@ -28,23 +28,23 @@ def make_window(qtbot, tiny_model, tmp_path, monkeypatch):
             "notify": False,  # no notifications on the desktop the tests run on (tests opt in)
             **changes,
         }
-        store = QSettings(str(tmp_path / f"settings-{len(windows)}.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(Settings(**fields), store, persist=False)
-        qtbot.addWidget(window)
-        window.show()
-        windows.append(window)
+        store = QSettings(str(tmp_path / f"settings-{len(apps)}.ini"), QSettings.Format.IniFormat)
+        app = App(Settings(**fields), store, backend_factory=backend_factory, persist=False)
+        qtbot.addWidget(app.window)
+        app.window.show()
+        apps.append(app)
         if wait_ready:
-            qtbot.waitUntil(lambda: window.model_ready, timeout=120_000)
-        return window
+            qtbot.waitUntil(lambda: app.model_ready, timeout=120_000)
+        return app
 
     yield make
-    for window in windows:
-        window.shut_down()
+    for app in apps:
+        app.shut_down()
 
 
 @pytest.fixture
-def window(make_window):
-    return make_window()
+def app(make_app):
+    return make_app()
 
 
 def write_noise(path: Path, width: int = 300, height: int = 90, seed: int = 0) -> Path:

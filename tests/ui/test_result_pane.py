@@ -162,32 +162,31 @@ def test_updates_are_throttled(qtbot, pane):
         *[(f"LaTeX {d.value}", export.to_latex(DOC, d)) for d in Delimiters],
     ],
 )
-def test_every_copy_format_through_the_x_clipboard(qtbot, window, tmp_path, label, expected):
-    (item_id,) = window.add_paths([write_noise(tmp_path / "p.png")])
-    qtbot.waitUntil(lambda: window.items[item_id].state.value == "done", timeout=60_000)
-    window.source.setPlainText(DOC)  # the user's corrected text
-    window.copy_as[label].trigger()
+def test_every_copy_format_through_the_x_clipboard(qtbot, app, tmp_path, label, expected):
+    (item_id,) = app.add_paths([write_noise(tmp_path / "p.png")])
+    qtbot.waitUntil(lambda: app.records[item_id].state.value == "done", timeout=60_000)
+    app.window.view.source.setPlainText(DOC)  # the user's corrected text
+    app.window.copy_as[label].trigger()
     assert read_x_clipboard(qtbot) == expected
 
 
-def test_copy_shortcut_copies_markdown_and_latex_mode_wraps(qtbot, make_window, tmp_path):
-    window = make_window()
-    window.mode_box.setCurrentIndex(window.mode_box.findData("latex"))
-    (item_id,) = window.add_paths([write_noise(tmp_path / "l.png")])
-    qtbot.waitUntil(lambda: window.items[item_id].state.value == "done", timeout=60_000)
-    window.source.setPlainText("\\frac{a}{b}")
-    window.copy_as["LaTeX \\[…\\]"].trigger()
+def test_copy_shortcut_copies_markdown_and_latex_mode_wraps(qtbot, make_app, tmp_path):
+    app = make_app()
+    app.window.question.mode_box.setCurrentIndex(app.window.question.mode_box.findData("latex"))
+    (item_id,) = app.add_paths([write_noise(tmp_path / "l.png")])
+    qtbot.waitUntil(lambda: app.records[item_id].state.value == "done", timeout=60_000)
+    app.window.view.source.setPlainText("\\frac{a}{b}")
+    app.window.copy_as["LaTeX \\[…\\]"].trigger()
     assert read_x_clipboard(qtbot) == "\\[\\frac{a}{b}\\]"
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-    qtbot.keyClick(
-        window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    )
+    app.window.activateWindow()
+    qtbot.waitUntil(app.window.isActiveWindow, timeout=5000)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(app.window, Qt.Key.Key_C, ctrl_shift)
     assert read_x_clipboard(qtbot) == "$$\\frac{a}{b}$$"
 
 
-def test_auto_copy_when_a_recognition_finishes(qtbot, make_window, tmp_path):
-    window = make_window(auto_copy=True)
-    (item_id,) = window.add_paths([write_noise(tmp_path / "auto.png", seed=2)])
-    qtbot.waitUntil(lambda: window.items[item_id].state.value == "done", timeout=60_000)
-    assert read_x_clipboard(qtbot) == window.items[item_id].transcript()
+def test_auto_copy_when_a_recognition_finishes(qtbot, make_app, tmp_path):
+    app = make_app(auto_copy=True)
+    (item_id,) = app.add_paths([write_noise(tmp_path / "auto.png", seed=2)])
+    qtbot.waitUntil(lambda: app.records[item_id].state.value == "done", timeout=60_000)
+    assert read_x_clipboard(qtbot) == app.records[item_id].transcript()

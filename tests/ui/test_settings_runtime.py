@@ -25,19 +25,19 @@ def test_the_runtime_section_round_trips_and_offers_the_engines_choices(qtbot):
     assert (result.backend, result.weights, result.compile_decode) == ("transformers", "int8", True)
 
 
-def test_changing_the_weights_reloads_the_model(qtbot, window):
-    with qtbot.waitSignal(window.session.model_loading, timeout=5000):
-        window.apply_settings(replace(window.settings, weights="int4"))
-    qtbot.waitUntil(lambda: window.model_ready, timeout=120_000)
-    with qtbot.assertNotEmitted(window.session.model_loading, wait=200):
-        window.apply_settings(replace(window.settings, auto_copy=True))
+def test_changing_the_weights_reloads_the_model(qtbot, app):
+    with qtbot.waitSignal(app.session.model_loading, timeout=5000):
+        app.apply_settings(replace(app.settings, weights="int4"))
+    qtbot.waitUntil(lambda: app.model_ready, timeout=120_000)
+    with qtbot.assertNotEmitted(app.session.model_loading, wait=200):
+        app.apply_settings(replace(app.settings, auto_copy=True))
 
 
-def test_conversion_lines_show_while_loading(qtbot, make_window):
-    window = make_window(wait_ready=False)
-    window.session.status.emit("converting to OpenVINO int8: 40%")  # as the worker relays them
-    assert window.model_label.text() == "converting to OpenVINO int8: 40%"
-    assert window.statusBar().currentMessage() == "converting to OpenVINO int8: 40%"
-    qtbot.waitUntil(lambda: window.model_ready, timeout=120_000)
-    assert window.model_label.text() == window.model_description
-    assert window.statusBar().currentMessage() == ""
+def test_conversion_lines_show_while_loading(qtbot, make_app):
+    app = make_app(wait_ready=False)
+    app.session.status.emit("converting to OpenVINO int8: 40%")  # as the worker relays them
+    assert app.window.status.label.text() == "converting to OpenVINO int8: 40%"
+    assert app.window.statusBar().currentMessage() == "converting to OpenVINO int8: 40%"
+    qtbot.waitUntil(lambda: app.model_ready, timeout=120_000)
+    assert app.window.status.label.text() == app.session.description
+    assert app.window.statusBar().currentMessage() == ""

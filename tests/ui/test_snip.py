@@ -104,9 +104,9 @@ def pattern(qtbot):
     return window
 
 
-def overlay_of(qtbot, window):
-    qtbot.waitUntil(lambda: window.snip_session is not None, timeout=10_000)
-    overlay = window.snip_session.overlays[0]
+def overlay_of(qtbot, app):
+    qtbot.waitUntil(lambda: app.snips.overlays is not None, timeout=10_000)
+    overlay = app.snips.overlays.overlays[0]
     qtbot.waitExposed(overlay)
     return overlay
 
@@ -117,54 +117,54 @@ def drag(qtbot, overlay, start: QPoint, end: QPoint) -> None:
     qtbot.mouseRelease(overlay, Qt.MouseButton.LeftButton, pos=end)
 
 
-def test_snip_end_to_end_the_engine_gets_exactly_those_pixels(qtbot, window, pattern):
-    window.start_snip()
-    assert not window.isVisible()  # hidden while snipping
-    overlay = overlay_of(qtbot, window)
-    with qtbot.waitSignal(window.snip_ended, timeout=10_000) as ended:
+def test_snip_end_to_end_the_engine_gets_exactly_those_pixels(qtbot, app, pattern):
+    app.snip()
+    assert not app.window.isVisible()  # hidden while snipping
+    overlay = overlay_of(qtbot, app)
+    with qtbot.waitSignal(app.snip_ended, timeout=10_000) as ended:
         drag(qtbot, overlay, QPoint(OFFSET[0] + 10, OFFSET[1] + 12), QPoint(OFFSET[0] + 130, OFFSET[1] + 52))
     assert ended.args == [True]
-    assert window.isVisible()
-    (item_id,) = window.items
-    item = window.items[item_id]
+    assert app.window.isVisible()
+    (item_id,) = app.records
+    item = app.records[item_id]
     assert item.name == "snip 1"
     qtbot.waitUntil(lambda: item.state is State.DONE, timeout=60_000)
-    assert np.array_equal(np.asarray(window.session.image(item_id)), pattern.pixels[12:52, 10:130])
+    assert np.array_equal(np.asarray(app.session.image(item_id)), pattern.pixels[12:52, 10:130])
     assert item.stats.original_size == (120, 40)
-    assert window.pane.text == item.transcript() and item.transcript()
+    assert app.window.view.pane.text == item.transcript() and item.transcript()
 
 
-def test_escape_and_right_click_cancel(qtbot, window):
+def test_escape_and_right_click_cancel(qtbot, app):
     for cancel in ("escape", "right-click"):
-        window.start_snip()
-        overlay = overlay_of(qtbot, window)
-        with qtbot.waitSignal(window.snip_ended, timeout=10_000) as ended:
+        app.snip()
+        overlay = overlay_of(qtbot, app)
+        with qtbot.waitSignal(app.snip_ended, timeout=10_000) as ended:
             if cancel == "escape":
                 qtbot.keyClick(overlay, Qt.Key.Key_Escape)
             else:
                 qtbot.mouseClick(overlay, Qt.MouseButton.RightButton, pos=QPoint(20, 20))
         assert ended.args == [False]
-        assert window.items == {} and window.isVisible() and window.snip_session is None
+        assert app.records == {} and app.window.isVisible() and app.snips.overlays is None
 
 
-def test_a_click_without_a_drag_keeps_waiting(qtbot, window):
-    window.start_snip()
-    overlay = overlay_of(qtbot, window)
+def test_a_click_without_a_drag_keeps_waiting(qtbot, app):
+    app.snip()
+    overlay = overlay_of(qtbot, app)
     qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton, pos=QPoint(30, 30))
     qtbot.wait(50)
-    assert window.snip_session is not None
+    assert app.snips.overlays is not None
     qtbot.keyClick(overlay, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: window.snip_session is None)
+    qtbot.waitUntil(lambda: app.snips.overlays is None)
 
 
-def test_a_tiny_selection_still_gets_an_answer(qtbot, window, pattern):
-    window.start_snip()
-    overlay = overlay_of(qtbot, window)
+def test_a_tiny_selection_still_gets_an_answer(qtbot, app, pattern):
+    app.snip()
+    overlay = overlay_of(qtbot, app)
     drag(qtbot, overlay, QPoint(OFFSET[0] + 5, OFFSET[1] + 5), QPoint(OFFSET[0] + 45, OFFSET[1] + 8))
-    qtbot.waitUntil(lambda: len(window.items) == 1, timeout=10_000)
-    item = next(iter(window.items.values()))
+    qtbot.waitUntil(lambda: len(app.records) == 1, timeout=10_000)
+    item = next(iter(app.records.values()))
     qtbot.waitUntil(lambda: item.state is State.DONE, timeout=60_000)
-    assert window.session.image(item.record_id).size == (40, 3)
+    assert app.session.image(item.record_id).size == (40, 3)
     assert item.stats.visual_tokens >= 4
 
 
@@ -173,12 +173,12 @@ def test_unknown_handler_is_a_clear_error():
         grab_screens("carrier-pigeon")
 
 
-def test_grab_failure_shows_what_to_do(qtbot, make_window, monkeypatch):
-    window = make_window(capture_handler="portal")  # no portal on a bare X server
-    window.start_snip()
-    qtbot.waitUntil(lambda: window.error_box is not None, timeout=10_000)
-    assert "cannot grab the screen" in window.error_box.text()
-    assert window.isVisible()
+def test_grab_failure_shows_what_to_do(qtbot, make_app, monkeypatch):
+    app = make_app(capture_handler="portal")  # no portal on a bare X server
+    app.snip()
+    qtbot.waitUntil(lambda: app.window.error_box is not None, timeout=10_000)
+    assert "cannot grab the screen" in app.window.error_box.text()
+    assert app.window.isVisible()
 
 
 def _wait_for(stream_lines: list[str], needle: str, process: subprocess.Popen, timeout: float) -> None:
@@ -231,8 +231,8 @@ def test_quit_without_a_running_instance(tmp_path):
     assert result.returncode == 0 and "no running instance" in result.stderr
 
 
-def test_tray_menu_actions_exist(window):
-    assert {a.text() for a in (window.snip_action, window.show_action, window.quit_action)} == {
+def test_tray_menu_actions_exist(app):
+    assert {a.text() for a in (app.window.snip_action, app.window.show_action, app.window.quit_action)} == {
         "Snip",
         "Show",
         "Quit",
@@ -240,15 +240,15 @@ def test_tray_menu_actions_exist(window):
     assert QApplication.instance() is not None
 
 
-def test_keep_in_tray_hides_instead_of_quitting(qtbot, make_window):
+def test_keep_in_tray_hides_instead_of_quitting(qtbot, make_app):
     from PySide6.QtWidgets import QSystemTrayIcon
 
-    window = make_window(keep_in_tray=True)
-    window.tray = QSystemTrayIcon(window)  # a bare X server has no tray; the window logic is the same
-    window.close()
-    assert not window.isVisible()
-    assert window.session.engine_thread.isRunning() and window.model_ready  # the model stays loaded
-    window.show_action.trigger()
-    assert window.isVisible()
-    window.quit_action.trigger()
-    assert not window.session.engine_thread.isRunning()
+    app = make_app(keep_in_tray=True)
+    app.tray = QSystemTrayIcon(app.window)  # a bare X server has no tray; the window logic is the same
+    app.window.close()
+    assert not app.window.isVisible()
+    assert app.session.engine_thread.isRunning() and app.model_ready  # the model stays loaded
+    app.window.show_action.trigger()
+    assert app.window.isVisible()
+    app.window.quit_action.trigger()
+    assert not app.session.engine_thread.isRunning()

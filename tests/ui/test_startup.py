@@ -22,23 +22,23 @@ SCRIPT = textwrap.dedent(
     sys.meta_path.insert(0, Spy())
     from PySide6.QtWidgets import QApplication
     from desktop_ocr.cli import build_parser, flags_given
-    from desktop_ocr.ui.application import create_window
+    from desktop_ocr.ui.startup import create_app
 
-    app = QApplication(sys.argv[:1])
+    qt_app = QApplication(sys.argv[:1])
     args = build_parser().parse_args(sys.argv[1:])
-    window = create_window(args, flags_given(args))
-    window.show()
-    app.processEvents()
+    app = create_app(args, flags_given(args))
+    app.window.show()
+    qt_app.processEvents()
     print("torch imported before the window showed:", "torch" in sys.modules and
           any(main for _name, main in importers))
     deadline = time.time() + 120
-    while not all(i.state.value == "done" for i in window.items.values()) and time.time() < deadline:
-        app.processEvents()
+    while not all(i.state.value == "done" for i in app.records.values()) and time.time() < deadline:
+        qt_app.processEvents()
         time.sleep(0.01)
-    print("states:", sorted(i.state.value for i in window.items.values()))
+    print("states:", sorted(i.state.value for i in app.records.values()))
     print("main-thread imports:", [name for name, main in importers if main])
     print("worker imports:", sorted({name for name, main in importers if not main}))
-    window.shut_down()
+    app.shut_down()
     """
 )
 

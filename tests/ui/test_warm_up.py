@@ -6,15 +6,15 @@ from desktop_ocr.core.settings_store import Settings
 from desktop_ocr.core.worker import EngineWorker
 
 
-def test_the_window_warms_the_model_up_before_ready(make_window, qtbot):
-    window = make_window(wait_ready=False)
+def test_the_window_warms_the_model_up_before_ready(make_app, qtbot):
+    app = make_app(wait_ready=False)
     said: list[str] = []
-    window.session.status.connect(said.append)
-    qtbot.waitUntil(lambda: window.model_ready, timeout=120_000)
-    assert window.session.worker.backend.warm_ups == 1
+    app.session.status.connect(said.append)
+    qtbot.waitUntil(lambda: app.model_ready, timeout=120_000)
+    assert app.session.worker.backend.warm_ups == 1
     assert any("warming up" in line for line in said)
     # The loader's lines (loading, warming up) went with the ready model: none stays behind.
-    assert window.statusBar().currentMessage() == ""
+    assert app.window.statusBar().currentMessage() == ""
 
 
 def test_shutting_down_during_the_warm_up_cuts_it_short(tiny_model):

@@ -31,34 +31,34 @@ def answer_pages(monkeypatch, text: str, seen: list[str]) -> None:
     monkeypatch.setattr(document_dialogs.PageRangeDialog, "exec", exec_)
 
 
-def test_a_page_range_runs_those_pages_in_order_as_one_document(qtbot, make_window, three, monkeypatch):
-    window = make_window(**SMALL)
+def test_a_page_range_runs_those_pages_in_order_as_one_document(qtbot, make_app, three, monkeypatch):
+    app = make_app(**SMALL)
     seen: list[str] = []
     answer_pages(monkeypatch, "3,1", seen)
     lines: list[str] = []
-    window.statusBar().messageChanged.connect(lines.append)
-    (record_id,) = window.add_paths([three])
+    app.window.statusBar().messageChanged.connect(lines.append)
+    (record_id,) = app.add_paths([three])
     assert seen == ["three.pdf has 3 pages."]
-    run = window.docs.runs[record_id]
+    run = app.document_runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     assert [result.page for result in run.results] == [3, 1]
     assert "three.pdf: page 1 of 2 (page 3)" in lines and "three.pdf: page 2 of 2 (page 1)" in lines
-    record = window.items[record_id]
+    record = app.records[record_id]
     text = record.transcript()
     assert text.index(page_marker(3)) < text.index(page_marker(1)) and page_marker(2) not in text
-    assert len(window.items) == 1 and record.state is State.DONE
-    assert not window.image_view._item.pixmap().isNull()  # the page under way was shown
+    assert len(app.records) == 1 and record.state is State.DONE
+    assert not app.window.view.image_view._item.pixmap().isNull()  # the page under way was shown
 
 
-def test_cancelling_the_page_range_is_one_status_line(qtbot, make_window, three, monkeypatch):
-    window = make_window(**SMALL)
+def test_cancelling_the_page_range_is_one_status_line(qtbot, make_app, three, monkeypatch):
+    app = make_app(**SMALL)
     monkeypatch.setattr(document_dialogs.PageRangeDialog, "exec", lambda _d: QDialog.DialogCode.Rejected)
-    assert window.add_paths([three]) == []
-    assert window.items == {} and "no pages chosen" in window.statusBar().currentMessage()
+    assert app.add_paths([three]) == []
+    assert app.records == {} and "no pages chosen" in app.window.statusBar().currentMessage()
 
 
-def test_a_wrong_password_is_asked_again(qtbot, make_window, tmp_path, monkeypatch):
-    window = make_window(**SMALL)
+def test_a_wrong_password_is_asked_again(qtbot, make_app, tmp_path, monkeypatch):
+    app = make_app(**SMALL)
     locked = encrypted_pdf(tmp_path / "locked.pdf", "s3cret")
     answers, asked = iter(["nope", "s3cret"]), []
 
@@ -68,57 +68,57 @@ def test_a_wrong_password_is_asked_again(qtbot, make_window, tmp_path, monkeypat
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(document_dialogs.PasswordDialog, "exec", exec_)
-    (record_id,) = window.add_paths([locked])
+    (record_id,) = app.add_paths([locked])
     assert len(asked) == 2 and "wrong" not in asked[0] and "wrong" in asked[1]
-    run = window.docs.runs[record_id]
+    run = app.document_runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     assert [result.page for result in run.results] == [1]
 
 
-def test_stop_after_the_first_page_keeps_it(qtbot, make_window, three, monkeypatch):
-    window = make_window(**SMALL)
+def test_stop_after_the_first_page_keeps_it(qtbot, make_app, three, monkeypatch):
+    app = make_app(**SMALL)
     answer_pages(monkeypatch, "1-3", [])
-    (record_id,) = window.add_paths([three])
-    run = window.docs.runs[record_id]
+    (record_id,) = app.add_paths([three])
+    run = app.document_runs[record_id]
     qtbot.waitUntil(lambda: len(run.results) == 1, timeout=120_000)
-    window.stop()
+    app.stop()
     qtbot.waitUntil(lambda: run.done, timeout=60_000)
     assert run.stopped and run.results[0].page == 1 and len(run.results) < 3
-    assert page_marker(1) in window.items[record_id].transcript()
-    assert "stopped" in window.statusBar().currentMessage()
+    assert page_marker(1) in app.records[record_id].transcript()
+    assert "stopped" in app.window.statusBar().currentMessage()
 
 
-def test_save_as_jsonl_reads_back_one_line_a_page(qtbot, make_window, three, monkeypatch, tmp_path):
-    window = make_window(**SMALL)
+def test_save_as_jsonl_reads_back_one_line_a_page(qtbot, make_app, three, monkeypatch, tmp_path):
+    app = make_app(**SMALL)
     answer_pages(monkeypatch, "1,2", [])
-    (record_id,) = window.add_paths([three])
-    run = window.docs.runs[record_id]
+    (record_id,) = app.add_paths([three])
+    run = app.document_runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     target = tmp_path / "out.jsonl"
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), document_dialogs.FILE_FILTERS["md"])
     )
-    window.open_record(record_id)
-    qtbot.waitUntil(lambda: getattr(window.current_item(), "record_id", None) == record_id)
-    window.save_action.trigger()
+    app.open_record(record_id)
+    qtbot.waitUntil(lambda: getattr(app.current_record(), "record_id", None) == record_id)
+    app.window.save_action.trigger()
     rows = [json.loads(line) for line in target.read_text().splitlines()]
     assert [row["page"] for row in rows] == [1, 2]
     assert [row["text"] for row in rows] == [result.text for result in run.results]
     assert all(row["file"] == "three.pdf" for row in rows)
 
 
-def test_pages_given_on_the_command_line_skip_the_dialog(qtbot, make_window, three, monkeypatch):
-    from desktop_ocr.ui.application import document_flags
+def test_pages_given_on_the_command_line_skip_the_dialog(qtbot, make_app, three, monkeypatch):
+    from desktop_ocr.ui.startup import document_flags
 
-    window = make_window(**SMALL)
+    app = make_app(**SMALL)
 
     def never(_dialog):
         raise AssertionError("the page range was given: no dialog")
 
     monkeypatch.setattr(document_dialogs.PageRangeDialog, "exec", never)
-    window.docs.flags = document_flags({"pages": "2", "password": None, "dpi": None})
-    (record_id,) = window.add_paths([three])
-    run = window.docs.runs[record_id]
+    app.documents.flags = document_flags({"pages": "2", "password": None, "dpi": None})
+    (record_id,) = app.add_paths([three])
+    run = app.document_runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     assert [result.page for result in run.results] == [2]
 
@@ -132,121 +132,123 @@ def test_the_window_refuses_file_flags_in_one_line(capsys):
     assert "--output is for --cli" in capsys.readouterr().err
 
 
-def stored(window):
-    window.history.sync.flush()
-    store = window.history.sync.store
+def stored(app):
+    app.flush_history()
+    store = app.history_store
     assert store is not None
     return store
 
 
-def test_a_document_is_one_history_record_with_its_pages(qtbot, make_window, three, monkeypatch):
-    window = make_window(**SMALL)
+def test_a_document_is_one_history_record_with_its_pages(qtbot, make_app, three, monkeypatch):
+    app = make_app(**SMALL)
     answer_pages(monkeypatch, "3,1", [])
     ended: list[int] = []
-    window.answer_finished.connect(ended.append)
-    (record_id,) = window.add_paths([three])
-    run = window.docs.runs[record_id]
+    app.answer_ended.connect(ended.append)
+    (record_id,) = app.add_paths([three])
+    run = app.document_runs[record_id]
     qtbot.waitUntil(lambda: len(run.results) == 1, timeout=120_000)
     # the pane streams the document: page 3 (done) under its marker while page 1 comes
-    assert window.items[record_id].transcript().startswith(page_marker(3))
-    assert stored(window).list() == []  # nothing recorded before the document ends
+    assert app.records[record_id].transcript().startswith(page_marker(3))
+    assert stored(app).list() == []  # nothing recorded before the document ends
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     assert ended == [record_id]  # one "answer finished" for the document, not one per page
-    row = window.records.data(window.records.index(window.records.row_of(record_id)))
+    row = app.window.history.model.data(
+        app.window.history.model.index(app.window.history.model.row_of(record_id))
+    )
     assert page_marker(3) not in row  # the list shows the document's first words
-    store = stored(window)
+    store = stored(app)
     (summary,) = store.list()
     record = store.get(summary.id)
     assert record is not None and record.is_document and record.name == str(three)
     assert [page.document_page for page in record.pages] == [3, 1]
     answers = [page.turns[0].answer if page.turns else None for page in record.pages]
     assert answers == [result.text for result in run.results]
-    assert record.text == window.items[record_id].transcript()
+    assert record.text == app.records[record_id].transcript()
     assert store.image(summary.id, page=1) is not None  # each page's picture is kept
 
 
-def test_a_recorded_document_reopens_whole_and_its_edit_is_kept(qtbot, make_window, three, monkeypatch):
-    window = make_window(**SMALL)
+def test_a_recorded_document_reopens_whole_and_its_edit_is_kept(qtbot, make_app, three, monkeypatch):
+    app = make_app(**SMALL)
     answer_pages(monkeypatch, "1,2", [])
-    (record_id,) = window.add_paths([three])
-    run = window.docs.runs[record_id]
+    (record_id,) = app.add_paths([three])
+    run = app.document_runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
-    window.open_record(record_id)
-    edit = window.items[record_id].transcript() + "\nchecked by hand\n"
-    window.source.setPlainText(edit)  # the source editor: an edit of the whole document
-    store = stored(window)
+    app.open_record(record_id)
+    edit = app.records[record_id].transcript() + "\nchecked by hand\n"
+    app.window.view.source.setPlainText(edit)  # the source editor: an edit of the whole document
+    store = stored(app)
     qtbot.waitUntil(lambda: store.get(store.list()[0].id).text == edit, timeout=10_000)  # type: ignore[union-attr]
-    window.shut_down()
+    app.shut_down()
 
-    again = make_window(**SMALL, wait_ready=False)
-    qtbot.waitUntil(lambda: again.records.rowCount() == 1)
-    again.item_list.setCurrentIndex(again.records.index(0))
-    restored = again.current_item()
+    again = make_app(**SMALL, wait_ready=False)
+    qtbot.waitUntil(lambda: again.window.history.model.rowCount() == 1)
+    again.window.history.list_view.setCurrentIndex(again.window.history.model.index(0))
+    restored = again.current_record()
     assert restored is not None and restored.is_document
     assert [page.page for page in restored.pages or []] == [1, 2]
-    assert again.source.toPlainText() == edit
+    assert again.window.view.source.toPlainText() == edit
     restored.edited = None
     assert restored.transcript().index(page_marker(1)) < restored.transcript().index(page_marker(2))
 
 
-def test_follow_ups_are_refused_and_recognize_again_reads_the_file_anew(qtbot, make_window, tmp_path):
-    window = make_window(**SMALL)
+def test_follow_ups_are_refused_and_recognize_again_reads_the_file_anew(qtbot, make_app, tmp_path):
+    app = make_app(**SMALL)
     one = make_pdf(tmp_path / "one.pdf", [text_page("only page", seed=4)])
-    (record_id,) = window.add_paths([one])  # one page: no page-range dialog
-    run = window.docs.runs[record_id]
+    (record_id,) = app.add_paths([one])  # one page: no page-range dialog
+    run = app.document_runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
-    window.open_record(record_id)
-    window.follow_up.setText("what is the title?")
-    window.ask_follow_up()
-    assert "one image" in window.statusBar().currentMessage()
-    assert len(window.items[record_id].turns) == 1
-    window.recognize_again()
-    assert len(window.items) == 2 and len(window.docs.runs) == 2
-    second = max(window.docs.runs)
-    qtbot.waitUntil(lambda: window.docs.runs[second].done, timeout=120_000)
-    assert window.items[record_id].pages == run.results  # the first record is kept as it was
+    app.open_record(record_id)
+    app.window.view.follow_up.setText("what is the title?")
+    app.window.view.ask_button.click()
+    assert "one image" in app.window.statusBar().currentMessage()
+    assert len(app.records[record_id].turns) == 1
+    app.recognize_again()
+    assert len(app.records) == 2 and len(app.document_runs) == 2
+    second = max(app.document_runs)
+    qtbot.waitUntil(lambda: app.document_runs[second].done, timeout=120_000)
+    assert app.records[record_id].pages == run.results  # the first record is kept as it was
 
 
-def test_a_pasted_pdf_path_and_a_dropped_pdf_become_documents(qtbot, make_window, tmp_path):
+def test_a_pasted_pdf_path_and_a_dropped_pdf_become_documents(qtbot, make_app, tmp_path):
     from PySide6.QtCore import QMimeData, QUrl
 
-    window = make_window(**SMALL)
+    app = make_app(**SMALL)
     one = make_pdf(tmp_path / "one.pdf", [text_page("only page", seed=4)])
     pasted = QMimeData()
     pasted.setText(f'"{one}"\n')  # as a file manager's "copy path" gives it
-    assert window.add_mime(pasted, "pasted image")
+    assert app.add_mime(pasted, "pasted image")
     dropped = QMimeData()
     dropped.setUrls([QUrl.fromLocalFile(str(one))])
-    assert window.add_mime(dropped, "dropped image")
-    assert sorted(window.docs.runs) == sorted(window.items)
-    assert len(window.docs.runs) == 2
-    for run in window.docs.runs.values():
+    assert app.add_mime(dropped, "dropped image")
+    assert sorted(app.document_runs) == sorted(app.records)
+    assert len(app.document_runs) == 2
+    for run in app.document_runs.values():
         qtbot.waitUntil(lambda run=run: run.done, timeout=120_000)
         assert [result.page for result in run.results] == [1]
 
 
-def test_a_pdf_handed_to_the_running_window_takes_its_flags_once(qtbot, make_window, three, monkeypatch):
-    from desktop_ocr.ui.application import handle_request
+def test_a_pdf_handed_to_the_running_window_takes_its_flags_once(qtbot, make_app, three, monkeypatch):
+    from desktop_ocr.ui.startup import handle_request
 
-    window = make_window(**SMALL)
+    app = make_app(**SMALL)
     logged: list[str] = []
-    window.log = logged.append
-    handle_request(window, {"images": [str(three)], "pages": "2-3", "password": "not-needed", "dpi": None})
-    (run,) = window.docs.runs.values()
-    assert window.items[run.record_id].source.value == "handoff"
+    app.log = logged.append
+    handle_request(app, {"images": [str(three)], "pages": "2-3", "password": "not-needed", "dpi": None})
+    (run,) = app.document_runs.values()
+    assert app.records[run.record_id].source.value == "handoff"
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     assert [result.page for result in run.results] == [2, 3]
-    assert window.docs.flags == {}  # the next document (dropped, say) asks again
+    assert app.documents.flags == {}  # the next document (dropped, say) asks again
     assert logged and all("not-needed" not in line for line in logged)
 
 
-def test_a_multi_page_tiff_is_a_document(qtbot, make_window, tmp_path, monkeypatch):
+def test_a_multi_page_tiff_is_a_document(qtbot, make_app, tmp_path, monkeypatch):
     from desktop_ocr._dev.pdfs import make_tiff
 
-    window = make_window(**SMALL)
+    app = make_app(**SMALL)
     answer_pages(monkeypatch, "1-2", [])
     path = make_tiff(tmp_path / "scan.tiff", [text_page("one", seed=1), text_page("two", seed=2)])
-    (record_id,) = window.add_paths([path])
-    run = window.docs.runs[record_id]
+    (record_id,) = app.add_paths([path])
+    run = app.document_runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     assert [result.page for result in run.results] == [1, 2]

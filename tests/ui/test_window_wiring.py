@@ -21,55 +21,53 @@ def snipped(seed: int = 0) -> QImage:
 
 
 def test_a_snip_from_the_tray_notifies_and_the_click_opens_that_answer(
-    qtbot, make_window, bus_address, notifications
+    qtbot, make_app, bus_address, notifications
 ):
-    window = make_window(notify=True)
+    app = make_app(notify=True)
     bus = connect(bus_address)
-    window.notifier.bus, window.notifier.use_dbus = bus, True
-    window.tray = QSystemTrayIcon(QIcon())
-    window.hide()  # in the tray; the hotkey snips twice
-    window.snipping.restore_after = False
+    app.notifier.bus, app.notifier.use_dbus = bus, True
+    app.tray = QSystemTrayIcon(QIcon())
+    app.window.hide()  # in the tray; the hotkey snips twice
+    app._snip_restore = False
     finished_ids = []
     for seed in (0, 1):
-        with qtbot.waitSignal(window.answer_finished, timeout=120_000) as done:
-            window.snips.taken.emit(snipped(seed), None)
+        with qtbot.waitSignal(app.answer_ended, timeout=120_000) as done:
+            app.snips.taken.emit(snipped(seed), None)
         finished_ids.append(done.args[0])
-        assert not window.isVisible()  # it stays in the tray: the notification tells
-    first, second = (window.items[i] for i in finished_ids)
+        assert not app.window.isVisible()  # it stays in the tray: the notification tells
+    first, second = (app.records[i] for i in finished_ids)
     for record in (first, second):
         call = notifications.call("Notify")
         assert call["body"][3:5] == list(notification_text(record.transcript(), copied=False))
-    assert window.current_item() is second
-    with qtbot.waitSignal(window.notifier.clicked, timeout=5000):
+    assert app.current_record() is second
+    with qtbot.waitSignal(app.notifier.clicked, timeout=5000):
         click(bus, 1)  # the fake numbers from 1: the first snip's notification
-    assert window.isVisible()
-    assert window.current_item() is first
+    assert app.window.isVisible()
+    assert app.current_record() is first
 
 
-def test_with_notifications_off_a_snip_from_the_tray_brings_the_window_back(qtbot, make_window):
-    window = make_window(notify=False)
-    window.tray = QSystemTrayIcon(QIcon())
-    window.hide()
-    window.snipping.restore_after = False
-    with qtbot.waitSignal(window.answer_finished, timeout=120_000) as done:
-        window.snips.taken.emit(snipped(), None)
-    assert window.isVisible() and window.current_item() is window.items[done.args[0]]
+def test_with_notifications_off_a_snip_from_the_tray_brings_the_window_back(qtbot, make_app):
+    app = make_app(notify=False)
+    app.tray = QSystemTrayIcon(QIcon())
+    app.window.hide()
+    app._snip_restore = False
+    with qtbot.waitSignal(app.answer_ended, timeout=120_000) as done:
+        app.snips.taken.emit(snipped(), None)
+    assert app.window.isVisible() and app.current_record() is app.records[done.args[0]]
 
 
-def test_no_notification_while_the_window_is_in_front(
-    qtbot, make_window, bus_address, notifications, tmp_path
-):
+def test_no_notification_while_the_window_is_in_front(qtbot, make_app, bus_address, notifications, tmp_path):
     from tests.ui.conftest import write_noise
 
-    window = make_window(notify=True)
-    window.notifier.bus, window.notifier.use_dbus = connect(bus_address), True
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-    with qtbot.waitSignal(window.answer_finished, timeout=120_000):
-        window.add_paths([write_noise(tmp_path / "a.png")])
+    app = make_app(notify=True)
+    app.notifier.bus, app.notifier.use_dbus = connect(bus_address), True
+    app.window.activateWindow()
+    qtbot.waitUntil(app.window.isActiveWindow, timeout=5000)
+    with qtbot.waitSignal(app.answer_ended, timeout=120_000):
+        app.add_paths([write_noise(tmp_path / "a.png")])
     assert notifications.next(0.5) is None
-    window.apply_settings(window.settings.__class__(**{**window.settings.__dict__, "notify": False}))
-    assert window.notifier.enabled is False
+    app.apply_settings(app.settings.__class__(**{**app.settings.__dict__, "notify": False}))
+    assert app.notifier.enabled is False
 
 
 def _grab() -> ScreenGrab:
@@ -78,47 +76,49 @@ def _grab() -> ScreenGrab:
     return ScreenGrab("test", Rect(0, 0, 400, 300), 1.0, image)
 
 
-def test_key_2_in_the_snip_asks_preset_2s_prompt(qtbot, make_window, monkeypatch):
-    window = make_window()
+def test_key_2_in_the_snip_asks_preset_2s_prompt(qtbot, make_app, monkeypatch):
+    app = make_app()
     monkeypatch.setattr("desktop_ocr.ui.snip.flow.grab_screens", lambda _handler: [_grab()])
-    window.start_snip()
-    qtbot.waitUntil(lambda: window.snip_session is not None, timeout=10_000)
-    overlays = window.snip_session
+    app.snip()
+    qtbot.waitUntil(lambda: app.snips.overlays is not None, timeout=10_000)
+    overlays = app.snips.overlays
     overlay = overlays.overlays[0]
     qtbot.waitExposed(overlay)
     overlay.activateWindow()
     overlay.setFocus()
     assert overlay.banner.startswith("1 " + DEFAULT_PRESETS[0].name)
     qtbot.keyClick(overlay, Qt.Key.Key_2)
-    with qtbot.waitSignal(window.answer_finished, timeout=120_000) as done:
+    with qtbot.waitSignal(app.answer_ended, timeout=120_000) as done:
         qtbot.mousePress(overlay, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
         qtbot.mouseMove(overlay, QPoint(150, 60))
         qtbot.mouseRelease(overlay, Qt.MouseButton.LeftButton, pos=QPoint(150, 60))
-    record = window.items[done.args[0]]
+    record = app.records[done.args[0]]
     assert record.question == DEFAULT_PRESETS[1].prompt
     assert record.turns[0].question == DEFAULT_PRESETS[1].prompt
     assert record.mode == DEFAULT_PRESETS[1].name
 
 
-def test_the_mode_box_offers_presets_for_recognize_again(qtbot, window, tmp_path):
+def test_the_mode_box_offers_presets_for_recognize_again(qtbot, app, tmp_path):
     from tests.ui.conftest import write_noise
 
-    labels = [window.mode_box.itemText(i) for i in range(window.mode_box.count())]
+    labels = [app.window.question.mode_box.itemText(i) for i in range(app.window.question.mode_box.count())]
     assert labels[-len(DEFAULT_PRESETS) :] == [p.name for p in DEFAULT_PRESETS]
-    with qtbot.waitSignal(window.answer_finished, timeout=120_000):
-        window.add_paths([write_noise(tmp_path / "a.png")])
-    window.mode_box.setCurrentIndex(window.mode_box.findData(PRESET_PREFIX + DEFAULT_PRESETS[2].name))
-    with qtbot.waitSignal(window.answer_finished, timeout=120_000) as done:
-        window.recognize_again()
-    record = window.items[done.args[0]]
+    with qtbot.waitSignal(app.answer_ended, timeout=120_000):
+        app.add_paths([write_noise(tmp_path / "a.png")])
+    app.window.question.mode_box.setCurrentIndex(
+        app.window.question.mode_box.findData(PRESET_PREFIX + DEFAULT_PRESETS[2].name)
+    )
+    with qtbot.waitSignal(app.answer_ended, timeout=120_000) as done:
+        app.recognize_again()
+    record = app.records[done.args[0]]
     assert record.turns[0].question == DEFAULT_PRESETS[2].prompt
 
 
-def test_settings_get_the_hotkey_controller(qtbot, window, monkeypatch):
-    from desktop_ocr.core.settings_store import dialog as settings_dialog
+def test_settings_get_the_hotkey_controller(qtbot, app, monkeypatch):
     from desktop_ocr.ui.platform.hotkeys import HotkeyController
+    from desktop_ocr.ui.settings import dialog as settings_dialog
 
-    window.hotkeys = HotkeyController()
+    app.hotkeys = HotkeyController()
     given = {}
 
     class Dialog:
@@ -129,5 +129,5 @@ def test_settings_get_the_hotkey_controller(qtbot, window, monkeypatch):
             return 0
 
     monkeypatch.setattr(settings_dialog, "SettingsDialog", Dialog)
-    window.open_settings()
-    assert given["apply_hotkey"] == window.hotkeys.apply
+    app.open_settings()
+    assert given["apply_hotkey"] == app.hotkeys.apply

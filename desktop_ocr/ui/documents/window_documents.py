@@ -1,18 +1,18 @@
 """PDFs and multi-page TIFFs coming into the window: password, page range, one run per document.
 
-The window hands every incoming entry to `split`; a document is opened here (asking for its
-password and, past one page, which pages), becomes one record through a `DocumentRun`, and
-its progress goes to the status bar. Whoever needs to follow a run (the history, the answer's
-end) is given each new run through `started`.
+The app hands every incoming entry to `split`; a document is opened here (asking for its
+password and, past one page, which pages, in dialogs over `parent`), becomes one record through
+a `DocumentRun`, and says its progress through `progress`. Whoever needs to follow a run (the
+history, the answer's end) is given each new run through `started`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QWidget
 
 from ...core.document_run import DocumentRun
 from ...core.incoming import Incoming
@@ -30,21 +30,16 @@ from .dialogs import PageRangeDialog, PasswordDialog
 
 
 class WindowDocuments(QObject):
-    """Opens documents for `window`; `runs` maps each document's record id to its run."""
+    """Opens documents (dialogs over `parent`); `runs` maps each document's record id to its run."""
 
     started = Signal(object)  # DocumentRun, before its first page is rendered
     view_ready = Signal(int, object)  # record id, the page under way as a QImage (as Intake's)
+    refused = Signal(str)  # a document not opened: one line, said with the batch's other refusals
+    progress = Signal(str)  # "page 2 of 3" and the like
 
-    def __init__(
-        self,
-        window: QMainWindow,
-        session: RecognitionSession,
-        question: Callable[[], tuple[str, str, bool]],
-        say: Callable[[str], None],
-    ) -> None:
-        """`say(problem)`: a document not opened, said with the batch's other refusals."""
-        super().__init__(window)
-        self.window, self.session, self.question, self._say = window, session, question, say
+    def __init__(self, parent: QWidget, session: RecognitionSession) -> None:
+        super().__init__(parent)
+        self.window, self.session = parent, session
         self.runs: dict[int, DocumentRun] = {}
         # --pages, --password, --dpi from the command line (or handed over): for the next documents.
         self.flags: dict[str, object] = {}
@@ -59,14 +54,16 @@ class WindowDocuments(QObject):
             (documents if is_document else images).append(entry)
         return images, documents
 
-    def open_all(self, documents: Iterable[Incoming]) -> list[int]:
-        """Open each document with the command line's flags; the records of those opened."""
-        opened = (self.open(entry.path or "", entry.kind, **self.flags) for entry in documents)  # type: ignore[arg-type]
+    def open_all(self, documents: Iterable[Incoming], question: tuple[str, str, bool]) -> list[int]:
+        """Open each document with the command line's flags, asking `question` (mode, question,
+        LaTeX mode) of each page; the records of those opened."""
+        opened = (self.open(entry.path or "", question, entry.kind, **self.flags) for entry in documents)  # type: ignore[arg-type]
         return [record_id for record_id in opened if record_id is not None]
 
     def open(
         self,
         path: str | Path,
+        question: tuple[str, str, bool],
         kind: SourceKind = SourceKind.FILE,
         *,
         password: str | None = None,
@@ -82,11 +79,11 @@ class WindowDocuments(QObject):
             except PasswordError:
                 ask = PasswordDialog(name, wrong=password is not None, parent=self.window)
                 if ask.exec() != PasswordDialog.DialogCode.Accepted:
-                    self._say(f"{name}: no password given")
+                    self.refused.emit(f"{name}: no password given")
                     return None
                 password = ask.password()
             except DocumentError as error:
-                self._say(str(error))
+                self.refused.emit(str(error))
                 return None
         chosen = list(range(1, document.page_count + 1))
         if pages is not None:
@@ -94,22 +91,22 @@ class WindowDocuments(QObject):
                 chosen = pages.resolve(document.page_count)
             except PageRangeError as error:
                 document.close()
-                self._say(f"{name}: {error}")
+                self.refused.emit(f"{name}: {error}")
                 return None
         elif document.page_count > 1:
             choose = PageRangeDialog(name, document.page_count, parent=self.window)
             if choose.exec() != PageRangeDialog.DialogCode.Accepted:
                 document.close()
-                self._say(f"{name}: no pages chosen")
+                self.refused.emit(f"{name}: no pages chosen")
                 return None
             chosen = choose.pages()
-        mode, question, latex = self.question()
+        mode, asked, latex = question
         run = DocumentRun(
-            self.session, document, chosen, mode, question,
+            self.session, document, chosen, mode, asked,
             latex=latex, budget=lambda: self.session.options.budget, dpi=dpi, source=kind, parent=self,
         )  # fmt: skip
         self.runs[run.record_id] = run
-        run.progress.connect(lambda line: self.window.statusBar().showMessage(line))
+        run.progress.connect(self.progress)
         run.view_ready.connect(self.view_ready)
         self.started.emit(run)
         run.start()

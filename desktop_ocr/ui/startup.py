@@ -1,0 +1,150 @@
+"""Start the window: the GUI opens at once; torch and the model load on the worker thread.
+
+Here the process becomes the single instance (or hands its request to the running one), the
+App is built from the saved settings and this run's flags, and the tray and hotkey are set up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from .. import __version__
+from ..capture.dbus_portal import APP_ID
+from ..core.incoming import SourceKind
+from ..core.settings_store import APPLICATION, ORGANIZATION, load_settings, settings_store
+from .application import App
+from .platform.hotkeys import HotkeyController
+from .platform.single_instance import InstanceServer, send_to_running_instance, server_name
+from .platform.tray import create_tray
+
+# Package data (desktop_ocr/resources/): in a checkout, a wheel and the PyInstaller bundle alike.
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+
+
+def create_app(args: argparse.Namespace, flags: set[str]) -> App:
+    store = settings_store()
+    settings = load_settings(store).with_flags(args, flags)
+    app = App(settings, store)
+    if args.prompt:
+        app.window.use_custom_prompt(args.prompt)
+    app.documents.flags = document_flags(vars(args))
+    if args.images:
+        app.add_paths(args.images)
+    return app
+
+
+def document_flags(given: dict[str, Any]) -> dict[str, object]:
+    """--pages, --password, --dpi for the window's documents (from args, or a handed-over request)."""
+    from ..documents import PageRangeError, parse_page_ranges
+
+    flags: dict[str, object] = {}
+    if given.get("pages") is not None:
+        # The first process checked it; a bad one handed over means "ask".
+        with contextlib.suppress(PageRangeError):
+            flags["pages"] = parse_page_ranges(str(given["pages"]))
+    if isinstance(given.get("password"), str):
+        flags["password"] = given["password"]
+    if isinstance(given.get("dpi"), (int, float)):
+        flags["dpi"] = float(given["dpi"])
+    return flags
+
+
+def start_hotkey(app: App) -> HotkeyController:
+    """The global snip hotkey from the settings, on whichever backend this desktop offers."""
+    hotkeys = HotkeyController()
+    hotkeys.activated.connect(app.snip)
+    hotkeys.failed.connect(lambda message: app.window.show_status(f"Hotkey: {message}", 15000))
+
+    def grab() -> None:
+        if app.settings.hotkey and hotkeys.apply(app.settings.hotkey) is None:
+            app.log(f"hotkey {app.settings.hotkey} grabbed ({hotkeys.backend_name()})")
+
+    # Once the event loop runs: the portal may show the desktop's dialog and wait for the user.
+    QTimer.singleShot(0, grab)
+    return hotkeys
+
+
+def instance_request(args: argparse.Namespace) -> dict[str, Any]:
+    """What a second process asks the running one to do."""
+    return {
+        "images": [str(Path(p).resolve()) for p in args.images],
+        "snip": bool(args.snip),
+        "quit": bool(args.quit),
+        "pages": None if getattr(args, "pages", None) is None else str(args.pages),
+        "password": getattr(args, "password", None),
+        "dpi": getattr(args, "dpi", None),
+    }
+
+
+def handle_request(app: App, request: dict[str, Any]) -> None:
+    """A request from a second `desktop-ocr` process (single instance)."""
+    shown = {**request, "password": "(given)"} if request.get("password") else request
+    app.log(f"request: {shown}")  # never the password, even with --verbose
+    images = [str(p) for p in request.get("images", []) if isinstance(p, str)]
+    if images:
+        app.window.bring_to_front()
+        kept, app.documents.flags = app.documents.flags, document_flags(request)
+        try:
+            app.add_paths(images, SourceKind.HANDOFF)
+        finally:
+            app.documents.flags = kept
+    if request.get("snip"):
+        app.snip()
+    elif request.get("quit"):
+        app.quit()
+    elif not images:
+        app.window.bring_to_front()
+
+
+def run(args: argparse.Namespace, flags: set[str]) -> int:
+    existing = QApplication.instance()
+    qt_app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    if send_to_running_instance(instance_request(args)):
+        return 0  # the running instance (and its warm model) took the request
+    if args.quit:
+        print("desktop-ocr: no running instance to quit", file=sys.stderr)
+        return 0
+    qt_app.setApplicationName(APPLICATION)
+    qt_app.setOrganizationName(ORGANIZATION)
+    qt_app.setApplicationVersion(__version__)
+    qt_app.setDesktopFileName(APP_ID)  # Wayland's app_id: the desktop matches it to the .desktop file
+    icon = RESOURCES / "desktop-ocr.svg"
+    if icon.exists():
+        qt_app.setWindowIcon(QIcon(str(icon)))
+    app = create_app(args, flags)
+    window = app.window
+    if args.verbose:
+        app.log = lambda message: print(f"desktop-ocr: {message}", file=sys.stderr, flush=True)
+        from huggingface_hub import constants
+
+        app.log(f"settings: {app.store.fileName()}")
+        app.log(f"model cache: {constants.HF_HUB_CACHE}")
+    server = InstanceServer()
+    server.request_received.connect(lambda request: handle_request(app, request))
+    if server.listen():
+        app.log(f"listening as {server_name()}")
+    app.tray = create_tray(
+        window, qt_app.windowIcon(), window.snip_action, window.show_action, window.quit_action
+    )
+    if app.tray is not None and app.tray.contextMenu() is not None:
+        # After Snip: a snip never recorded in the history.
+        app.tray.contextMenu().insertAction(window.show_action, window.private_snip_action)
+    qt_app.setQuitOnLastWindowClosed(not (app.settings.keep_in_tray and app.tray is not None))
+    hotkey = app.hotkeys = start_hotkey(app)  # Settings changes the key through it
+    if args.snip:
+        app.snip()
+    else:
+        window.show()
+    code = qt_app.exec()
+    hotkey.stop()
+    server.close()
+    app.shut_down()
+    return int(code)
