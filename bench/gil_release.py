@@ -56,7 +56,8 @@ def main() -> None:
     finally:
         use_big_pillow_blocks()
     print(
-        f"9000² scan: worst GIL wait {big_blocks * 1000:.1f} ms with big blocks vs {small_blocks * 1000:.1f} ms"
+        f"9000² scan: worst GIL wait {big_blocks * 1000:.1f} ms with big blocks"
+        f" vs {small_blocks * 1000:.1f} ms"
         f" → ratio {big_blocks / small_blocks:.2f} (target < 0.5)"
     )
 
