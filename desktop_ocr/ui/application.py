@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from ..capture.dbus_portal import APP_ID
+from ..config import RunFlags
 from ..core.incoming import SourceKind
 from ..core.settings_store import APPLICATION, ORGANIZATION, load_settings, settings_store
 from .platform.hotkeys import HotkeyController
@@ -27,8 +28,9 @@ RESOURCES = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[2])) 
 
 def create_window(args: argparse.Namespace, flags: set[str]) -> MainWindow:
     store = settings_store()
-    settings = load_settings(store).with_flags(args, flags)
-    window = MainWindow(settings, store)
+    run_flags = RunFlags.from_args(load_settings(store), args, flags)
+    window = MainWindow(run_flags.settings, store)
+    window.run_flags = run_flags  # Settings → OK saves the saved values under these, not the flags
     if args.prompt:
         window.use_custom_prompt(args.prompt)
     window.docs.flags = document_flags(vars(args))

@@ -115,14 +115,14 @@ def test_the_mode_box_offers_presets_for_recognize_again(qtbot, window, tmp_path
 
 
 def test_settings_get_the_hotkey_controller(qtbot, window, monkeypatch):
-    from desktop_ocr.core.settings_store import dialog as settings_dialog
     from desktop_ocr.ui.platform.hotkeys import HotkeyController
+    from desktop_ocr.ui.settings import dialog as settings_dialog
 
     window.hotkeys = HotkeyController()
     given = {}
 
     class Dialog:
-        def __init__(self, settings, parent=None, apply_hotkey=None):
+        def __init__(self, settings, parent=None, apply_hotkey=None, state=None):
             given["apply_hotkey"] = apply_hotkey
 
         def exec(self):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...config import RunFlags
 from ...core import incoming as inputs
 from ...core.failures import Wording, word_load_failure
 from ...core.incoming import Incoming, SourceKind
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, store: QSettings, *, persist: bool = True) -> None:
         super().__init__()
         self.settings, self.store, self.persist = settings, store, persist
+        self.run_flags = RunFlags(settings)  # this run's command-line values: used, not saved
         self.setWindowTitle("desktop-ocr")
         self.setAcceptDrops(True)
         self.error_box: QMessageBox | None = None
@@ -304,14 +306,17 @@ class MainWindow(QMainWindow):
 
     # ----- settings and closing
     def open_settings(self) -> None:
-        chosen = ask_settings(self.settings, self, self.hotkeys.apply if self.hotkeys is not None else None)
+        chosen = ask_settings(
+            self.settings, self, self.hotkeys.apply if self.hotkeys is not None else None, self.store
+        )
         if chosen is not None:
             self.apply_settings(chosen)
 
     def apply_settings(self, settings: Settings) -> None:
         store = self.store if self.persist else None
         old, self.settings = self.settings, settings
-        reload = apply_settings(old, settings, self.history, self.session, self.notifier, store)
+        to_save, self.run_flags = self.run_flags.to_save(settings), self.run_flags.after(settings)
+        reload = apply_settings(old, settings, self.history, self.session, self.notifier, store, to_save)
         self.view.refresh()  # the marks follow a new threshold
         self.question.fill(settings.preset_list(), self.mode_box.currentData() or settings.mode)
         if reload:
