@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,13 +20,18 @@ class Field:
     spec: Spec
 
 
-@functools.cache
-def rows_of(table: type[Settings] = Settings) -> tuple[Field, ...]:
-    """The table's rows in order (`table`: Settings, or a subclass that declares more)."""
+def _read_rows(table: type[Settings]) -> tuple[Field, ...]:
     return tuple(Field(f.name, type(f.default), f.default, spec_of(f)) for f in dataclasses.fields(table))
 
 
-FIELDS: tuple[Field, ...] = rows_of(Settings)
+FIELDS: tuple[Field, ...] = _read_rows(Settings)
+
+
+def rows_of(table: type[Settings] = Settings) -> tuple[Field, ...]:
+    """The table's rows in order (`table`: Settings, or a subclass that declares more)."""
+    return FIELDS if table is Settings else _read_rows(table)
+
+
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
 

@@ -6,6 +6,7 @@ Changing a field the table marks `reload` (model, device, backend, server…) lo
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QSettings, QSize, QThreadPool, Signal
 from PySide6.QtWidgets import (
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...config import Section, Settings, rows_of
-from .editors import Editor, editor_kinds
+from .editors import CheckEditor, Editor, editor_kinds
 from .sections import HotkeyEditor
 
 SIZE_KEY = "dialogs/settings_size"  # beside the settings in their file; not a setting itself
@@ -87,10 +88,9 @@ class SettingsDialog(QDialog):
         """A row with `enabled_by` follows its check box (history limits follow 'keep a history')."""
         for editor in self.editors.values():
             switch = self.editors.get(editor.field.spec.enabled_by)
-            if switch is not None:
-                box = switch.input
-                box.toggled.connect(editor.row.setEnabled)  # type: ignore[attr-defined]
-                editor.row.setEnabled(bool(switch.value()))
+            if isinstance(switch, CheckEditor):
+                switch.input.toggled.connect(editor.row.setEnabled)
+                editor.row.setEnabled(switch.value())
 
     def _add_notes(self) -> None:
         """Lines and buttons that are no setting: the token size, the connection test, the key's keeper."""
@@ -126,6 +126,7 @@ class SettingsDialog(QDialog):
         for scroll in pages:
             assert isinstance(scroll, QScrollArea)
             page = scroll.widget()
+            assert page is not None
             more = (
                 page.sizeHint() - scroll.sizeHint() + QSize(2 * scroll.frameWidth(), 2 * scroll.frameWidth())
             )
@@ -167,9 +168,9 @@ class SettingsDialog(QDialog):
 
     def result_settings(self) -> Settings:
         """The settings as shown: every field from its editor (each field has one)."""
-        values = {name: editor.value() for name, editor in self.editors.items()}
-        values["min_pixels"] = min(values["min_pixels"], values["max_pixels"])  # type: ignore[type-var]
-        return self._table(**values)  # type: ignore[arg-type]
+        values: dict[str, Any] = {name: editor.value() for name, editor in self.editors.items()}
+        values["min_pixels"] = min(values["min_pixels"], values["max_pixels"])
+        return self._table(**values)
 
 
 _RUNNING_TESTS: set[_ConnectionTest] = set()

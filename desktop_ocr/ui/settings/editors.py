@@ -49,6 +49,8 @@ class Editor:
 
 
 class TextEditor(Editor):
+    input: QLineEdit
+
     def __init__(self, field: Field, value: object) -> None:
         self.input = QLineEdit()
         self.input.setPlaceholderText(field.spec.placeholder_text())
@@ -83,6 +85,8 @@ class FolderEditor(TextEditor):
 
 
 class ChoiceEditor(Editor):
+    input: QComboBox
+
     def __init__(self, field: Field, value: object) -> None:
         self.input = QComboBox()
         self.input.addItems(list(field.spec.choices))
@@ -97,6 +101,7 @@ class ChoiceEditor(Editor):
 
 class CheckEditor(Editor):
     labelled = False
+    input: QCheckBox
 
     def __init__(self, field: Field, value: object) -> None:
         self.input = QCheckBox(field.spec.label)
@@ -111,6 +116,7 @@ class CheckEditor(Editor):
 
 class NumberEditor(Editor):
     scale = 1  # the field's unit per shown unit
+    input: QSpinBox
 
     def __init__(self, field: Field, value: object) -> None:
         spec = field.spec
@@ -134,6 +140,8 @@ class TokensEditor(NumberEditor):
 
 
 class FractionEditor(Editor):
+    input: QDoubleSpinBox
+
     def __init__(self, field: Field, value: object) -> None:
         self.input = QDoubleSpinBox()
         self.input.setRange(field.spec.low, field.spec.high)

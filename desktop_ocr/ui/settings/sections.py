@@ -32,6 +32,8 @@ PORTABLE = QKeySequence.SequenceFormat.PortableText
 class HotkeyEditor(Editor):
     """The global snip hotkey: press it to record it; checked by grabbing it when the dialog closes."""
 
+    input: QKeySequenceEdit
+
     def __init__(self, field: Field, value: object) -> None:
         self.input = QKeySequenceEdit()
         self.input.setMaximumSequenceLength(1)  # one chord: a global hotkey is never a sequence
@@ -73,6 +75,8 @@ class HotkeyEditor(Editor):
 
 class PresetsEditor(Editor):
     """A small table of prompt presets (name, prompt); the first nine are keys 1–9 when snipping."""
+
+    input: QTableWidget
 
     def __init__(self, field: Field, value: object) -> None:
         self.table = self.input = QTableWidget(0, 2)
