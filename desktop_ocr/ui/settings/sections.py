@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QKeySequenceEdit,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -38,6 +39,9 @@ class HotkeyEditor(Editor):
         self.input = QKeySequenceEdit()
         self.input.setMaximumSequenceLength(1)  # one chord: a global hotkey is never a sequence
         self.input.setClearButtonEnabled(True)
+        line = self.input.findChild(QLineEdit)  # QKeySequenceEdit has no placeholder of its own
+        if line is not None:
+            line.setPlaceholderText(field.spec.placeholder_text())
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setVisible(False)
