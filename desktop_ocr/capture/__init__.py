@@ -1,14 +1,5 @@
-"""Screen grabbing and region geometry: platform handlers in a preference-ordered registry."""
+"""Screen grabbing and region geometry: platform handlers in a preference-ordered registry.
 
-from .geometry import Rect, ScreenGrab, crop
-from .registry import CaptureError, available_handlers, grab_screens, handler_names
-
-__all__ = [
-    "CaptureError",
-    "Rect",
-    "ScreenGrab",
-    "available_handlers",
-    "crop",
-    "grab_screens",
-    "handler_names",
-]
+registry: choosing and running a handler (Qt); names: their names, without Qt; geometry: regions.
+Nothing is imported here, so that `capture.names` stays free of Qt.
+"""

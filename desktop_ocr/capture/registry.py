@@ -8,6 +8,11 @@ from PySide6.QtGui import QGuiApplication
 
 from .geometry import ScreenGrab
 from .handlers import CaptureHandler, GrimHandler, MssHandler, PortalHandler, QtHandler, SpectacleHandler
+from .names import HANDLER_NAMES
+
+_HANDLERS: dict[str, type[CaptureHandler]] = {
+    handler.name: handler for handler in (QtHandler, MssHandler, PortalHandler, GrimHandler, SpectacleHandler)
+}
 
 
 class CaptureError(RuntimeError):
@@ -16,11 +21,11 @@ class CaptureError(RuntimeError):
 
 def all_handlers() -> list[CaptureHandler]:
     """Every handler, most preferred first (Wayland ones only apply on Wayland)."""
-    return [QtHandler(), MssHandler(), PortalHandler(), GrimHandler(), SpectacleHandler()]
+    return [_HANDLERS[name]() for name in HANDLER_NAMES]
 
 
 def handler_names() -> list[str]:
-    return [handler.name for handler in all_handlers()]
+    return list(HANDLER_NAMES)
 
 
 def available_handlers() -> list[CaptureHandler]:

@@ -5,7 +5,6 @@ inputs: files, documents and folders; destinations: -o FILE or DIR/; output: wha
 """
 
 from .parser import (
-    CAPTURE_HANDLERS,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -17,7 +16,6 @@ from .parser import (
 from .run import CliRun, entry_point, main
 
 __all__ = [
-    "CAPTURE_HANDLERS",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_SOME_FAILED",

@@ -6,27 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..documents import ALL_PAGES, PageRanges, document_kind, open_document
+from ..documents.suffixes import INPUT_SUFFIXES
 from ..engine.errors import EngineError
 from .output import STDIN, describe
-
-# What a folder contributes: the images Pillow reads and PDFs; other files are left alone.
-FOLDER_SUFFIXES = frozenset(
-    {
-        ".png",
-        ".jpg",
-        ".jpeg",
-        ".webp",
-        ".bmp",
-        ".tif",
-        ".tiff",
-        ".gif",
-        ".pdf",
-        ".jp2",
-        ".ppm",
-        ".pgm",
-        ".pbm",
-    }
-)
 
 
 @dataclass
@@ -56,7 +38,7 @@ def folder_files(folder: Path, recursive: bool) -> list[Path]:
         path
         for path in found
         if path.is_file()
-        and path.suffix.lower() in FOLDER_SUFFIXES
+        and path.suffix.lower() in INPUT_SUFFIXES  # images Pillow reads, and PDFs
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
     )
 

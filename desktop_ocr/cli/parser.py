@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
+from ..config import FlagGroup, Settings, add_flags, flags_given, positive_int
 from ..engine import options as defaults
-from ..engine.prompts import Mode
-from ..engine.server import API_KEY_ENV
 
-CAPTURE_HANDLERS = ("qt", "mss", "portal", "grim", "spectacle")
 OUTPUT_FORMATS = ("text", "json")
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -17,7 +15,8 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(table: type[Settings] = Settings) -> argparse.ArgumentParser:
+    """The flags; the settings' own come from `table` (config/table.py)."""
     parser = argparse.ArgumentParser(
         prog="desktop-ocr",
         description="Turn images or screen regions into text, Markdown and LaTeX with a local "
@@ -31,57 +30,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--cli", action="store_true", help="stream the answers to stdout, no window")
     ask = parser.add_mutually_exclusive_group()
-    ask.add_argument(
-        "--mode",
-        choices=[mode.value for mode in Mode],
-        default=None,
-        help="what to recognise (default: text)",
-    )
+    add_flags(ask, FlagGroup.ASK, table)
     ask.add_argument("--prompt", metavar="TEXT", help="ask this instead of a mode's instruction")
     ask.add_argument(
         "--preset",
         metavar="NAME",
         help="ask a saved prompt preset (Settings → Prompt presets), e.g. 'Table as CSV'",
     )
-    parser.add_argument(
-        "--model",
-        default=None,
-        help=f"hub id or local folder (default: ${defaults.MODEL_ENV_VAR}, else {defaults.DEFAULT_MODEL})",
-    )
-    parser.add_argument("--device", choices=defaults.DEVICES, default=None, help="default: auto")
-    parser.add_argument("--dtype", choices=defaults.DTYPES, default=None, help="default: auto")
-    parser.add_argument(
-        "--max-new-tokens",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help=f"longest answer in tokens (default {defaults.DEFAULT_MAX_NEW_TOKENS})",
-    )
-    parser.add_argument(
-        "--min-pixels",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help=f"smaller images are upscaled to this area (default {defaults.DEFAULT_MIN_PIXELS:,})",
-    )
-    parser.add_argument(
-        "--max-pixels",
-        type=_positive_int,
-        default=None,
-        metavar="N",
-        help=f"larger images are downscaled to this area (default {defaults.DEFAULT_MAX_PIXELS:,})",
-    )
+    add_flags(parser, FlagGroup.MODEL, table)
     parser.add_argument("--verbose", action="store_true", help="print loading steps and stats to stderr")
-    _add_speed_flags(parser)
+    add_flags(parser.add_argument_group("runtime (see README, Speed)"), FlagGroup.RUNTIME, table)
     remote = parser.add_argument_group("server (any OpenAI-compatible endpoint)")
-    remote.add_argument(
-        "--server", metavar="URL", help="e.g. http://127.0.0.1:8000/v1; no local model is loaded"
-    )
-    remote.add_argument("--server-model", metavar="NAME", help="default: the server's only model")
-    remote.add_argument("--api-key", metavar="KEY", help=f"default: ${API_KEY_ENV}")
+    add_flags(remote, FlagGroup.SERVER, table)
     remote.add_argument(
         "--jobs",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         metavar="N",
         help="with --server: N images at a time (default 1)",
@@ -96,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the recorded answers (matching QUERY: each word a prefix), newest first: "
         "ID, time, source, first line",
     )
-    history.add_argument("--limit", type=_positive_int, metavar="N", help="with --history: the newest N only")
+    history.add_argument("--limit", type=positive_int, metavar="N", help="with --history: the newest N only")
     history.add_argument(
         "--history-show", type=int, metavar="ID", help="print a recorded answer (the edited text if edited)"
     )
@@ -108,11 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start by snipping a screen region (a running instance does it, with its model warm)",
     )
-    window.add_argument(
-        "--capture-handler",
-        metavar="NAME",
-        help="force a screen capture method: qt, mss, portal, grim or spectacle",
-    )
+    add_flags(window, FlagGroup.WINDOW, table)
     window.add_argument("--quit", action="store_true", help="ask the running instance to quit")
     parser.add_argument("--version", action="version", version=f"desktop-ocr {__version__}")
     return parser
@@ -190,7 +149,7 @@ MAX_DPI = 1200
 
 
 def _dpi(text: str) -> int:
-    value = _positive_int(text)
+    value = positive_int(text)
     if value > MAX_DPI:
         raise argparse.ArgumentTypeError(f"at most {MAX_DPI}: {text}")
     return value
@@ -199,77 +158,14 @@ def _dpi(text: str) -> int:
 DOCUMENT_FLAGS = ("pages", "dpi", "password", "output", "save_pages", "recursive", "overwrite", "format")
 
 
-def _add_speed_flags(parser: argparse.ArgumentParser) -> None:
-    """The runtime flags: which backend runs the model, its weight format, compiled decode."""
-    speed = parser.add_argument_group("runtime (see README, Speed)")
-    speed.add_argument(
-        "--backend",
-        choices=defaults.BACKENDS,
-        default=None,
-        help="auto (default): OpenVINO on a CPU when installed and the model converts, else "
-        "transformers; server needs --server",
-    )
-    speed.add_argument(
-        "--weights",
-        choices=defaults.WEIGHT_FORMATS,
-        default=None,
-        help="OpenVINO weight format (default int8; fp16 answers as transformers fp32 does)",
-    )
-    speed.add_argument(
-        "--compile-decode",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="CUDA: static KV cache with a torch.compile'd decode step (default on)",
-    )
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {text}")
-    return value
-
-
-# Flags the window also takes; None means "not given" (the window then uses its settings).
-ENGINE_FLAGS = (
-    "model",
-    "device",
-    "dtype",
-    "min_pixels",
-    "max_pixels",
-    "max_new_tokens",
-    "mode",
-    "capture_handler",
-    "server",
-    "server_model",
-    "api_key",
-    "backend",
-    "weights",
-    "compile_decode",
-)
-
-
-def flags_given(args: argparse.Namespace) -> set[str]:
-    return {name for name in ENGINE_FLAGS if getattr(args, name, None) is not None}
+def run_settings(args: argparse.Namespace) -> Settings:
+    """The defaults with this command line's flags on top (--cli does not read the saved settings)."""
+    return Settings().with_flags(args, flags_given(args))
 
 
 def engine_options(args: argparse.Namespace) -> defaults.EngineOptions:
     """The EngineOptions the flags describe, defaults for the rest; ValueError says what is wrong."""
-    return defaults.EngineOptions(
-        model=args.model or defaults.default_model(),
-        device=args.device or "auto",
-        dtype=args.dtype or "auto",
-        budget=defaults.PixelBudget(
-            args.min_pixels or defaults.DEFAULT_MIN_PIXELS, args.max_pixels or defaults.DEFAULT_MAX_PIXELS
-        ),
-        max_new_tokens=args.max_new_tokens or defaults.DEFAULT_MAX_NEW_TOKENS,
-        backend=args.backend or "auto",
-        weights=args.weights or defaults.DEFAULT_WEIGHTS,
-        compile_decode=True if args.compile_decode is None else args.compile_decode,
-    )
+    return run_settings(args).engine_options()
 
 
 def resolve_preset(args: argparse.Namespace) -> None:

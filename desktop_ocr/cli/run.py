@@ -13,7 +13,6 @@ from typing import IO, TYPE_CHECKING
 from ..engine import options as defaults
 from .output import STDIN, DownloadBar, is_tty
 from .parser import (
-    CAPTURE_HANDLERS,
     DOCUMENT_FLAGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -24,11 +23,11 @@ from .parser import (
     engine_options,
     flags_given,
     resolve_preset,
+    run_settings,
 )
 
 if TYPE_CHECKING:
     from ..engine import Backend
-    from ..engine.server import ServerOptions
     from .history import Recorder
     from .pipeline import InputsRun
 
@@ -50,9 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     if args.cli and (args.snip or args.quit):
         parser.error("--snip and --quit are for the window, not --cli")
-    if args.capture_handler and args.capture_handler not in CAPTURE_HANDLERS:
-        parser.error(f"--capture-handler must be one of {', '.join(CAPTURE_HANDLERS)}")
-    if args.jobs > 1 and not args.server:
+    if args.jobs > 1 and not args.server_url:
         parser.error("--jobs needs --server (the local model answers one image at a time)")
     if args.jobs > 1 and STDIN in args.images:
         parser.error("- (stdin) cannot be used with --jobs")
@@ -172,28 +169,13 @@ class CliRun:
 
             progress = DownloadBar(self.err) if is_tty(self.err) or self.args.verbose else None
             status: Callable[[str], None] = self.say if self.args.verbose else (lambda _m: None)
-            backend = create_backend(self.options, server_options(self.args, self.options), progress, status)
+            backend = create_backend(self.options, run_settings(self.args).server_options(), progress, status)
             if progress is not None:
                 progress.finish()
             if self.args.verbose:
                 self.say(f"ready: {backend.describe()}")
             self.backend = backend
         return self.backend
-
-
-def server_options(args: argparse.Namespace, options: defaults.EngineOptions) -> ServerOptions | None:
-    """The server the flags name, with the same pixel budget and answer length as locally."""
-    if not args.server:
-        return None
-    from ..engine.server import ServerOptions
-
-    return ServerOptions(
-        url=args.server,
-        model=args.server_model,
-        api_key=args.api_key,
-        budget=options.budget,
-        max_new_tokens=options.max_new_tokens,
-    )
 
 
 def entry_point() -> None:

@@ -21,13 +21,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage
 
+from ..documents.suffixes import INPUT_SUFFIXES  # what a pasted path or Open… takes (PDFs: documents)
 from ..engine.errors import ImageError
 from ..engine.images import ImageSource, load_image
 from .image_decode import use_big_pillow_blocks, view_image
 from .records import SourceKind, thumbnail
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
-INPUT_SUFFIXES = (*IMAGE_SUFFIXES, ".pdf")  # what a pasted path or Open… takes (PDFs: documents)
 IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/webp", "image/bmp", "image/gif", "image/tiff")
 
 

@@ -14,8 +14,8 @@ from ..engine.errors import ImageError, one_line
 from ..engine.images import MAX_SOURCE_PIXELS, load_image
 from ..engine.options import PixelBudget
 from .scale import budget_size, dpi_size
+from .suffixes import PDF_SUFFIXES
 
-PDF_SUFFIXES = (".pdf",)
 # pdfium is not thread-safe: one lock for every call into it, from any thread.
 _PDFIUM = threading.Lock()
 

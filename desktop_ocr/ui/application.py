@@ -18,6 +18,7 @@ from PySide6.QtCore import QMimeData, QObject, QSettings, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+from ..config import RunFlags
 from ..core import incoming as inputs
 from ..core.document_run import DocumentRun
 from ..core.failures import Failure, Wording, word_load_failure, word_run_failure
@@ -60,6 +61,7 @@ class App(QObject):
     ) -> None:
         super().__init__()
         self.settings, self.store, self.persist = settings, store, persist
+        self.run_flags = RunFlags(settings)  # this run's command-line values: used, not saved
         self.log: Callable[[str], None] = lambda _message: None  # --verbose prints these
         self.hotkeys: HotkeyController | None = None
         self._tray: QSystemTrayIcon | None = None
@@ -305,14 +307,16 @@ class App(QObject):
     # ----- settings
     def open_settings(self) -> None:
         apply_hotkey = self.hotkeys.apply if self.hotkeys is not None else None
-        chosen = ask_settings(self.settings, self.window, apply_hotkey)
+        chosen = ask_settings(self.settings, self.window, apply_hotkey, self.store)
         if chosen is not None:
             self.apply_settings(chosen)
 
     def apply_settings(self, settings: Settings) -> None:
         store = self.store if self.persist else None
         old, self.settings = self.settings, settings
-        reload = apply_settings(old, settings, self.history, self.session, self.notifier, store)
+        # Settings → OK saves what the user chose, never a value that only came from a flag.
+        to_save, self.run_flags = self.run_flags.to_save(settings), self.run_flags.after(settings)
+        reload = apply_settings(old, settings, self.history, self.session, self.notifier, store, to_save)
         self.window.settings_changed(settings)
         if reload:
             self.reload_model()

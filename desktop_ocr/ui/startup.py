@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from ..capture.dbus_portal import APP_ID
+from ..config import RunFlags
 from ..core.incoming import SourceKind
 from ..core.settings_store import APPLICATION, ORGANIZATION, load_settings, settings_store
 from .application import App
@@ -31,8 +32,9 @@ RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 
 def create_app(args: argparse.Namespace, flags: set[str]) -> App:
     store = settings_store()
-    settings = load_settings(store).with_flags(args, flags)
-    app = App(settings, store)
+    run_flags = RunFlags.from_args(load_settings(store), args, flags)
+    app = App(run_flags.settings, store)
+    app.run_flags = run_flags  # Settings → OK saves the saved values under these, not the flags
     if args.prompt:
         app.window.use_custom_prompt(args.prompt)
     app.documents.flags = document_flags(vars(args))

@@ -39,9 +39,9 @@ def test_intersection_and_emptiness():
     assert not Rect(0, 0, 1, 1).is_empty
 
 
-def test_cli_knows_every_capture_handler():
-    """The CLI lists the names itself (importing the registry would load Qt before argparse)."""
-    from desktop_ocr.capture import handler_names
-    from desktop_ocr.cli import CAPTURE_HANDLERS
+def test_one_list_names_every_capture_handler():
+    """The registry runs exactly the handlers the Qt-free list names, in its order."""
+    from desktop_ocr.capture.names import HANDLER_NAMES
+    from desktop_ocr.capture.registry import all_handlers
 
-    assert list(CAPTURE_HANDLERS) == handler_names()
+    assert [handler.name for handler in all_handlers()] == list(HANDLER_NAMES)

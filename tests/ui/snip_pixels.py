@@ -18,7 +18,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from desktop_ocr.capture import grab_screens
+from desktop_ocr.capture.registry import grab_screens
 from desktop_ocr.ui.snip.overlay import SnipSession
 
 PATTERN = (240, 160)  # logical size of each pattern window

@@ -135,6 +135,6 @@ def test_uncertain_below_round_trips_through_qsettings_and_the_dialog(qtbot, tmp
     assert load_settings(store).uncertain_below == DEFAULT_UNCERTAIN_BELOW
     dialog = SettingsDialog(replace(Settings(), uncertain_below=0.25))
     qtbot.addWidget(dialog)
-    assert dialog.uncertain_below.value() == 0.25
-    dialog.uncertain_below.setValue(0.4)
+    assert dialog.editor("uncertain_below").input.value() == 0.25
+    dialog.editor("uncertain_below").input.setValue(0.4)
     assert dialog.result_settings().uncertain_below == 0.4

@@ -14,12 +14,13 @@ def test_the_privacy_settings_round_trip(qtbot) -> None:
     assert (result.keep_history, result.keep_days, result.keep_records, result.history_location) == (
         True, 30, 500, "/data/ocr",
     )  # fmt: skip
-    dialog.keep_history.setChecked(False)
-    dialog.keep_days.setValue(0)
-    assert not dialog.keep_days.isEnabled() and not dialog.history_location.isEnabled()
+    dialog.editor("keep_history").input.setChecked(False)
+    keep_days = dialog.editor("keep_days").input
+    keep_days.setValue(0)
+    assert not keep_days.isEnabled() and not dialog.editor("history_location").input.isEnabled()
     changed = dialog.result_settings()
     assert changed.keep_history is False and changed.keep_days == 0
-    assert dialog.keep_days.text() == "forever"
+    assert keep_days.text() == "forever"
     assert "settings file" in dialog.key_storage.text()  # the tests run with no keychain
 
 

@@ -13,14 +13,13 @@ def test_the_runtime_section_round_trips_and_offers_the_engines_choices(qtbot):
     settings = Settings(backend="openvino", weights="int4", compile_decode=False, uncertain_below=0.3)
     dialog = SettingsDialog(settings)
     qtbot.addWidget(dialog)
-    widgets = dialog.runtime_section.widgets
-    backend, weights = widgets["backend"], widgets["weights"]
+    backend, weights = dialog.editor("backend").input, dialog.editor("weights").input
     assert [backend.itemText(i) for i in range(backend.count())] == list(BACKENDS)
     assert [weights.itemText(i) for i in range(weights.count())] == list(WEIGHT_FORMATS)
     assert dialog.result_settings() == settings  # nothing shown is lost, nothing changed
     backend.setCurrentText("transformers")
     weights.setCurrentText("int8")
-    widgets["compile_decode"].setChecked(True)
+    dialog.editor("compile_decode").input.setChecked(True)
     result = dialog.result_settings()
     assert (result.backend, result.weights, result.compile_decode) == ("transformers", "int8", True)
 

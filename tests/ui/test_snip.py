@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop_ocr.capture import CaptureError, grab_screens
+from desktop_ocr.capture.registry import CaptureError, grab_screens
 from desktop_ocr.core.records import State
 from tests.ui.snip_pixels import OFFSET, PatternWindow
 

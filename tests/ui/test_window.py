@@ -250,12 +250,12 @@ def test_settings_dialog_tests_the_connection(qtbot, app, server, tiny_model):
 
     dialog = SettingsDialog(app.settings, app.window)
     qtbot.addWidget(dialog)
-    dialog.server_url.setText(server)
+    dialog.editor("server_url").input.setText(server)
     with qtbot.waitSignal(dialog.connection_tested, timeout=30_000):
         dialog.test_connection()
         assert dialog.connection_result.text() == "testing…"  # off the GUI thread: not answered yet
     assert dialog.connection_result.text() == f"✓ serves: {tiny_model}"
-    dialog.server_url.setText("http://127.0.0.1:9/v1")
+    dialog.editor("server_url").input.setText("http://127.0.0.1:9/v1")
     with qtbot.waitSignal(dialog.connection_tested, timeout=30_000):
         dialog.test_connection()
     assert dialog.connection_result.text().startswith("✗ cannot connect")

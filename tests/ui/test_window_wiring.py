@@ -122,7 +122,7 @@ def test_settings_get_the_hotkey_controller(qtbot, app, monkeypatch):
     given = {}
 
     class Dialog:
-        def __init__(self, settings, parent=None, apply_hotkey=None):
+        def __init__(self, settings, parent=None, apply_hotkey=None, state=None):
             given["apply_hotkey"] = apply_hotkey
 
         def exec(self):

@@ -115,9 +115,12 @@ class HistoryPanel(QObject):
 
     def apply_settings(self, old: Settings, new: Settings) -> None:
         """Keep on/off or a new location: reopen the store; new limits: apply them."""
-        if (old.keep_history, old.history_location) != (new.keep_history, new.history_location):
+        from ...config import History, history_change
+
+        change = history_change(old, new)
+        if change is History.REOPEN:
             self.sync.open(new)
-        elif (old.keep_days, old.keep_records) != (new.keep_days, new.keep_records):
+        elif change is History.RETENTION:
             self.sync.set_retention(new.keep_days, new.keep_records)
 
     def close(self) -> None:

@@ -1,33 +1,33 @@
-"""Edit the saved settings; changing the model, device, dtype, backend or weights reloads the model."""
+"""Edit the saved settings: a tab per section of the settings table, each row made by its widget kind.
+
+Changing a field the table marks `reload` (model, device, backend, server…) loads the model again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QSettings, QSize, QThreadPool, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSpinBox,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
-from ...core.settings_store import Settings
-from ...engine import options as defaults
-from ...engine.prompts import Mode
-from ...render.export import Delimiters
-from .sections import HotkeySection, PresetsSection, RuntimeSection
+from ...config import Section, Settings, rows_of
+from .editors import CheckEditor, Editor, editor_kinds
+from .sections import HotkeyEditor
+
+SIZE_KEY = "dialogs/settings_size"  # beside the settings in their file; not a setting itself
+SCREEN_SHARE = 0.9  # of the screen's free area, at most, when no size was remembered
 
 
 class SettingsDialog(QDialog):
@@ -38,66 +38,67 @@ class SettingsDialog(QDialog):
         settings: Settings,
         parent: QWidget | None = None,
         apply_hotkey: Callable[[str], str | None] | None = None,  # HotkeyController.apply
+        state: QSettings | None = None,  # where the dialog's size is remembered
     ) -> None:
         super().__init__(parent)
         self._test_ticket = 0
+        self._state = state
+        self._table = type(settings)
         self.setWindowTitle("Settings")
-        self._settings = settings
-        form = QFormLayout(self)
-
-        self.model = QLineEdit(settings.model)
-        self.model.setPlaceholderText(defaults.default_model())
-        browse = QPushButton("Folder…")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.model, 1)
-        row.addWidget(browse)
-        form.addRow("Model (hub id or folder)", row)
-
-        self.device = _combo(defaults.DEVICES, settings.device)
-        self.dtype = _combo(defaults.DTYPES, settings.dtype)
-        form.addRow("Device", self.device)
-        form.addRow("Dtype", self.dtype)
-        self.runtime_section = RuntimeSection(form, settings)
-
-        low, high = defaults.MIN_BUDGET_TOKENS, defaults.MAX_BUDGET_TOKENS
-        self.min_tokens = _spin(low, high, settings.min_pixels // defaults.PIXELS_PER_TOKEN)
-        self.max_tokens = _spin(low, high, settings.max_pixels // defaults.PIXELS_PER_TOKEN)
-        form.addRow("Min visual tokens (small images are upscaled)", self.min_tokens)
-        form.addRow("Max visual tokens (large images are downscaled)", self.max_tokens)
-        form.addRow("", QLabel("One visual token is a 28×28 px tile; fewer tokens answer faster."))
-        self.max_new_tokens = _spin(1, 32768, settings.max_new_tokens)
-        form.addRow("Longest answer (tokens)", self.max_new_tokens)
-
-        self.mode = _combo([m.value for m in Mode], settings.mode)
-        form.addRow("Default mode", self.mode)
-        self.delimiters = _combo([d.value for d in Delimiters], settings.delimiters)
-        form.addRow("LaTeX delimiters", self.delimiters)
-        self.auto_copy = QCheckBox("Copy the result when a recognition finishes")
-        self.auto_copy.setChecked(settings.auto_copy)
-        form.addRow("", self.auto_copy)
-        self.keep_in_tray = QCheckBox("Keep running in the tray when the window closes (model stays warm)")
-        self.keep_in_tray.setChecked(settings.keep_in_tray)
-        form.addRow("", self.keep_in_tray)
-        # Hotkey, notifications and presets: their own sections (settings_sections.py).
-        self.hotkey_section = HotkeySection(form, settings, apply_hotkey)
-        self.hotkey = self.hotkey_section.edit
-        self.presets_section = PresetsSection(form, settings)
-        self.capture_handler = _combo(
-            ["", "qt", "mss", "portal", "grim", "spectacle"], settings.capture_handler
+        self.tabs = QTabWidget()
+        self.forms = {section: self._tab(section) for section in Section}
+        self.editors: dict[str, Editor] = {}
+        kinds = editor_kinds()
+        for f in rows_of(self._table):
+            editor = kinds[f.spec.widget](f, getattr(settings, f.name))
+            form = self.forms[f.spec.section]
+            if editor.labelled:
+                form.addRow(f.spec.label, editor.row)
+            else:
+                form.addRow(editor.row)
+            self.editors[f.name] = editor
+        self._connect_switches()
+        hotkeys = [e for e in self.editors.values() if isinstance(e, HotkeyEditor)]
+        for hotkey in hotkeys:
+            hotkey.apply = apply_hotkey or hotkey.apply
+        self._add_notes()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        form.addRow("Screen capture (empty: automatic)", self.capture_handler)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(buttons)
+        self.resize(self._first_size())
 
-        self.server_url = QLineEdit(settings.server_url)
-        self.server_url.setPlaceholderText("empty: the local model; e.g. http://127.0.0.1:8000/v1")
-        form.addRow("OpenAI-compatible server", self.server_url)
-        self.server_model = QLineEdit(settings.server_model)
-        self.server_model.setPlaceholderText("empty: the server's only model")
-        form.addRow("Server model", self.server_model)
-        self.api_key = QLineEdit(settings.api_key)
-        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key.setPlaceholderText("empty: $DESKTOP_OCR_API_KEY")
-        form.addRow("API key", self.api_key)
+    def _tab(self, section: Section) -> QFormLayout:
+        """A scrolling page: a long section never pushes the buttons off a small screen."""
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(page)
+        self.tabs.addTab(scroll, section.value)
+        return form
+
+    def _connect_switches(self) -> None:
+        """A row with `enabled_by` follows its check box (history limits follow 'keep a history')."""
+        for editor in self.editors.values():
+            switch = self.editors.get(editor.field.spec.enabled_by)
+            if isinstance(switch, CheckEditor):
+                switch.input.toggled.connect(editor.row.setEnabled)
+                editor.row.setEnabled(switch.value())
+
+    def _add_notes(self) -> None:
+        """Lines and buttons that are no setting: the token size, the connection test, the key's keeper."""
+        from ... import secrets
+
+        self.forms[Section.MODEL].addRow(
+            "", QLabel("One visual token is a 28×28 px tile; fewer tokens answer faster.")
+        )
         test = QPushButton("Test connection")
         test.clicked.connect(self.test_connection)
         self.connection_result = QLabel("")
@@ -105,40 +106,56 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(test)
         row.addWidget(self.connection_result, 1)
-        form.addRow("", row)
+        self.forms[Section.SERVER].addRow("", row)
+        self.key_storage = QLabel(secrets.where_api_key_lives())
+        self.key_storage.setWordWrap(True)
+        self.forms[Section.PRIVACY].addRow(self.key_storage)
 
-        form.addRow(self._privacy_group(settings))
-        # --- Uncertain tokens (issue 13) ----------------------------------------------------------
-        self.uncertain_below = QDoubleSpinBox()
-        self.uncertain_below.setRange(0.0, 1.0)
-        self.uncertain_below.setSingleStep(0.05)
-        self.uncertain_below.setDecimals(2)
-        self.uncertain_below.setValue(settings.uncertain_below)
-        self.uncertain_below.setSpecialValueText("off")
-        form.addRow("Mark tokens less likely than", self.uncertain_below)
-        # --- end of uncertain tokens ----------------------------------------------------------------
+    def _first_size(self) -> QSize:
+        """The size it had when last closed, else its natural size; never more than the screen."""
+        screen = (self.parentWidget() or self).screen().availableGeometry().size()
+        remembered = self._state.value(SIZE_KEY) if self._state is not None else None
+        if isinstance(remembered, QSize) and remembered.isValid():
+            return remembered.boundedTo(screen)
+        return self.fitted_size(screen * SCREEN_SHARE)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+    def fitted_size(self, room: QSize) -> QSize:
+        """Big enough to show the longest tab without scrolling, where `room` allows (else it scrolls)."""
+        pages = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        wanted = QSize(0, 0)
+        for scroll in pages:
+            assert isinstance(scroll, QScrollArea)
+            page = scroll.widget()
+            assert page is not None
+            more = (
+                page.sizeHint() - scroll.sizeHint() + QSize(2 * scroll.frameWidth(), 2 * scroll.frameWidth())
+            )
+            bar = scroll.verticalScrollBar().sizeHint().width()
+            wanted = wanted.expandedTo(QSize(more.width() + bar, more.height()))
+        return (self.sizeHint() + wanted).boundedTo(room)
+
+    def done(self, result: int) -> None:
+        if self._state is not None:
+            self._state.setValue(SIZE_KEY, self.size())
+        super().done(result)
+
+    def editor(self, name: str) -> Editor:
+        return self.editors[name]
 
     def accept(self) -> None:
-        """Close only with a hotkey that could be grabbed and presets that can be used."""
-        if self.presets_section.validate() and self.hotkey_section.validate():
+        """Close only when every editor's value can be used (a hotkey grabbed, presets sound)."""
+        if all(editor.validate() for editor in self.editors.values()):
             super().accept()
 
     def test_connection(self) -> None:
         """List the server's models on a pool thread; the answer lands in `connection_result`."""
-        url = self.server_url.text().strip()
+        url = str(self.editors["server_url"].value())
         if not url:
             self.connection_result.setText("Enter the server's URL first")
             return
         self._test_ticket += 1
         self.connection_result.setText("testing…")
-        task = _ConnectionTest(self._test_ticket, url, self.api_key.text().strip() or None)
+        task = _ConnectionTest(self._test_ticket, url, str(self.editors["api_key"].value()) or None)
         task.signals.done.connect(self._connection_tested)
         _RUNNING_TESTS.add(task)  # alive until it has answered, even if the dialog closes
         task.signals.done.connect(lambda *_: _RUNNING_TESTS.discard(task))
@@ -149,80 +166,11 @@ class SettingsDialog(QDialog):
             self.connection_result.setText(text)
             self.connection_tested.emit(text)
 
-    def _privacy_group(self, settings: Settings) -> QGroupBox:
-        """Keep history or not, for how long, where; and where the API key is kept."""
-        from ... import secrets
-        from ...history import default_data_dir
-
-        group = QGroupBox("Privacy")
-        privacy = QFormLayout(group)
-        self.keep_history = QCheckBox("Keep a history of answers and their images (off: nothing is written)")
-        self.keep_history.setChecked(settings.keep_history)
-        privacy.addRow(self.keep_history)
-        self.keep_days = _spin(0, 36500, settings.keep_days)
-        self.keep_days.setSpecialValueText("forever")
-        self.keep_days.setSuffix(" days")
-        privacy.addRow("Keep for", self.keep_days)
-        self.keep_records = _spin(0, 1_000_000, settings.keep_records)
-        self.keep_records.setSpecialValueText("no limit")
-        self.keep_records.setSuffix(" records")
-        privacy.addRow("Keep at most", self.keep_records)
-        self.history_location = QLineEdit(settings.history_location)
-        self.history_location.setPlaceholderText(str(default_data_dir()))
-        browse = QPushButton("Folder…")
-        browse.clicked.connect(self._browse_history)
-        row = QHBoxLayout()
-        row.addWidget(self.history_location, 1)
-        row.addWidget(browse)
-        privacy.addRow("History folder", row)
-        for widget in (self.keep_days, self.keep_records, self.history_location, browse):
-            self.keep_history.toggled.connect(widget.setEnabled)
-            widget.setEnabled(settings.keep_history)
-        self.key_storage = QLabel(secrets.where_api_key_lives())
-        self.key_storage.setWordWrap(True)
-        privacy.addRow(self.key_storage)
-        return group
-
-    def _browse_history(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "History folder")
-        if folder:
-            self.history_location.setText(folder)
-
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Model folder")
-        if folder:
-            self.model.setText(folder)
-
     def result_settings(self) -> Settings:
-        min_tokens = min(self.min_tokens.value(), self.max_tokens.value())
-        # From the settings given: a field this dialog does not show keeps its value.
-        return replace(
-            self._settings,
-            **self.runtime_section.values(),  # type: ignore[arg-type]
-            model=self.model.text().strip(),
-            device=self.device.currentText(),
-            dtype=self.dtype.currentText(),
-            min_pixels=min_tokens * defaults.PIXELS_PER_TOKEN,
-            max_pixels=self.max_tokens.value() * defaults.PIXELS_PER_TOKEN,
-            max_new_tokens=self.max_new_tokens.value(),
-            mode=self.mode.currentText(),
-            delimiters=self.delimiters.currentText(),
-            auto_copy=self.auto_copy.isChecked(),
-            capture_handler=self.capture_handler.currentText(),
-            keep_in_tray=self.keep_in_tray.isChecked(),
-            hotkey=self.hotkey_section.value(),
-            notify=self.hotkey_section.notify.isChecked(),
-            presets=self.presets_section.value(),
-            snip_wait_for_key=self.presets_section.wait_for_key.isChecked(),
-            server_url=self.server_url.text().strip(),
-            server_model=self.server_model.text().strip(),
-            api_key=self.api_key.text().strip(),
-            keep_history=self.keep_history.isChecked(),
-            keep_days=self.keep_days.value(),
-            keep_records=self.keep_records.value(),
-            history_location=self.history_location.text().strip(),
-            uncertain_below=round(self.uncertain_below.value(), 2),
-        )
+        """The settings as shown: every field from its editor (each field has one)."""
+        values: dict[str, Any] = {name: editor.value() for name, editor in self.editors.items()}
+        values["min_pixels"] = min(values["min_pixels"], values["max_pixels"])
+        return self._table(**values)
 
 
 _RUNNING_TESTS: set[_ConnectionTest] = set()
@@ -255,17 +203,3 @@ class _ConnectionTest(QRunnable):
             self.signals.done.emit(self.ticket, f"✗ {type(error).__name__}: {error}")
             return
         self.signals.done.emit(self.ticket, "✓ serves: " + (", ".join(models) or "no model"))
-
-
-def _combo(values: object, current: str) -> QComboBox:
-    box = QComboBox()
-    box.addItems([str(v) for v in values])  # type: ignore[attr-defined]
-    box.setCurrentText(current)
-    return box
-
-
-def _spin(low: int, high: int, value: int) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(low, high)
-    box.setValue(value)
-    return box

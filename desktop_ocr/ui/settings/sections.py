@@ -1,21 +1,18 @@
-"""Settings dialog sections of their own: the global hotkey with notifications, presets, runtime.
+"""The two editors of the settings table that are sections of their own: the hotkey and the presets.
 
-Kept apart from settings_dialog.py so each section is built, validated and tested alone;
-the dialog adds them to its form and asks them for their values.
+Each is built, validated and tested alone; the dialog places it like any other editor.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -25,38 +22,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.settings_store import Settings
+from ...config import Field
 from ...engine import presets as prompt_presets
-from ...engine.options import BACKENDS, WEIGHT_FORMATS
 from ..platform.hotkeys import probe_hotkey
+from .editors import Editor
+
+PORTABLE = QKeySequence.SequenceFormat.PortableText
 
 
-class HotkeySection:
-    """The global snip hotkey (checked by grabbing it) and the 'notify when ready' switch."""
+class HotkeyEditor(Editor):
+    """The global snip hotkey: press it to record it; checked by grabbing it when the dialog closes."""
 
-    def __init__(
-        self,
-        form: QFormLayout,
-        settings: Settings,
-        apply: Callable[[str], str | None] | None = None,
-    ) -> None:
-        # `apply` switches the running app's hotkey (HotkeyController.apply); without one the
-        # key is only tried (grabbed and released) to see that it can be had.
-        self.previous = settings.hotkey
-        self.apply = apply or probe_hotkey
-        self.edit = QLineEdit(settings.hotkey)
-        self.edit.setPlaceholderText("off, e.g. Ctrl+Alt+S")
-        form.addRow("Global snip hotkey", self.edit)
+    input: QKeySequenceEdit
+
+    def __init__(self, field: Field, value: object) -> None:
+        self.input = QKeySequenceEdit()
+        self.input.setMaximumSequenceLength(1)  # one chord: a global hotkey is never a sequence
+        self.input.setClearButtonEnabled(True)
+        line = self.input.findChild(QLineEdit)  # QKeySequenceEdit has no placeholder of its own
+        if line is not None:
+            line.setPlaceholderText(field.spec.placeholder_text())
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setVisible(False)
-        form.addRow("", self.message)
-        self.notify = QCheckBox("Notify me when the text is ready while the window is hidden or in the back")
-        self.notify.setChecked(settings.notify)
-        form.addRow("", self.notify)
+        # Switches the running app's hotkey (HotkeyController.apply); the dialog gives it. Without
+        # one the key is only tried (grabbed and released) to see that it can be had.
+        self.apply: Callable[[str], str | None] = probe_hotkey
+        super().__init__(field, value)
+        self.previous = self.value()
+        self.row = QWidget()
+        column = QVBoxLayout(self.row)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.input)
+        column.addWidget(self.message)
 
     def value(self) -> str:
-        return self.edit.text().strip()
+        return self.input.keySequence().toString(PORTABLE)
+
+    def set_value(self, value: object) -> None:
+        self.input.setKeySequence(QKeySequence.fromString(str(value), PORTABLE))
 
     def validate(self) -> bool:
         """Grab a changed key; on failure say why, put the previous key back, and return False."""
@@ -69,20 +73,21 @@ class HotkeySection:
             return True
         self.message.setText(f"✗ {error} — kept {self.previous or 'no hotkey'}.")
         self.message.setVisible(True)
-        self.edit.setText(self.previous)
+        self.set_value(self.previous)
         return False
 
 
-class PresetsSection:
+class PresetsEditor(Editor):
     """A small table of prompt presets (name, prompt); the first nine are keys 1–9 when snipping."""
 
-    def __init__(self, form: QFormLayout, settings: Settings) -> None:
-        self.table = QTableWidget(0, 2)
+    input: QTableWidget
+
+    def __init__(self, field: Field, value: object) -> None:
+        self.table = self.input = QTableWidget(0, 2)
         self.table.setHorizontalHeaderLabels(["Name", "Prompt"])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(140)
-        self.set_presets(settings.preset_list())
         buttons = QHBoxLayout()
         for label, slot in (
             ("Add", self.add),
@@ -97,16 +102,19 @@ class PresetsSection:
         buttons.addStretch(1)
         self.message = QLabel("")
         self.message.setWordWrap(True)
-        box = QWidget()
-        column = QVBoxLayout(box)
+        super().__init__(field, value)
+        self.row = QWidget()
+        column = QVBoxLayout(self.row)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.table)
         column.addLayout(buttons)
         column.addWidget(self.message)
-        form.addRow("Prompt presets (keys 1–9 while snipping; --preset NAME)", box)
-        self.wait_for_key = QCheckBox("After the drag, wait for a preset key (1–9) or Enter")
-        self.wait_for_key.setChecked(settings.snip_wait_for_key)
-        form.addRow("", self.wait_for_key)
+
+    def set_value(self, value: object) -> None:
+        try:
+            self.set_presets(prompt_presets.parse(str(value)))
+        except prompt_presets.PresetError:
+            self.set_presets(prompt_presets.DEFAULT_PRESETS)
 
     def set_presets(self, presets: Iterable[prompt_presets.Preset]) -> None:
         self.table.setRowCount(0)
@@ -167,42 +175,3 @@ class PresetsSection:
 
     def value(self) -> str:
         return prompt_presets.serialize(self.presets())
-
-
-# The runtime settings, one row each: (Settings field, label, choices; None: a check box).
-# The choices are engine/options.py's own tuples, so a new backend or format shows up here.
-RUNTIME_FIELDS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
-    ("backend", "Backend (auto: OpenVINO for a converted model on a CPU)", BACKENDS),
-    ("weights", "OpenVINO weights", WEIGHT_FORMATS),
-    ("compile_decode", "Compile the decode step on CUDA (static KV cache; compiled after loading)", None),
-)
-
-
-class RuntimeSection:
-    """Backend, weight format and compiled decode, generated from RUNTIME_FIELDS; a change reloads."""
-
-    def __init__(self, form: QFormLayout, settings: Settings) -> None:
-        group = QGroupBox("Runtime")
-        layout = QFormLayout(group)
-        self.widgets: dict[str, QComboBox | QCheckBox] = {}
-        for name, label, choices in RUNTIME_FIELDS:
-            value = getattr(settings, name)
-            if choices is None:
-                box = QCheckBox(label)
-                box.setChecked(bool(value))
-                layout.addRow(box)
-                self.widgets[name] = box
-            else:
-                combo = QComboBox()
-                combo.addItems(list(choices))
-                combo.setCurrentIndex(max(combo.findText(str(value)), 0))
-                layout.addRow(label, combo)
-                self.widgets[name] = combo
-        form.addRow(group)
-
-    def values(self) -> dict[str, object]:
-        """The fields' values, for dataclasses.replace(settings, **values)."""
-        return {
-            name: widget.isChecked() if isinstance(widget, QCheckBox) else widget.currentText()
-            for name, widget in self.widgets.items()
-        }

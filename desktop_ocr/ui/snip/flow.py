@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from ...capture import CaptureError, grab_screens
+from ...capture.registry import CaptureError, grab_screens
 from ...engine.presets import Preset
 from .overlay import SnipSession
 

@@ -20,7 +20,7 @@ class ActionSpec:
     name: str
     text: str
     slot: str
-    shortcut: str | Key | None = None
+    shortcut: str | Key | tuple[str | Key, ...] | None = None  # a tuple: each of them
     welcome: str = ""  # its line in the empty window; {keys} is its shortcut
     tooltip: str = ""
     checkable: bool = False
@@ -35,7 +35,7 @@ ACTIONS = (
     ActionSpec("copy", "Copy", "copy_markdown", "Ctrl+Shift+C"),
     ActionSpec("save", "Save as…", "save_as", Key.Save, tooltip="Save as .md, .txt, .html or .jsonl"),
     ActionSpec("source", "Edit source", "toggle_source", "Ctrl+E", checkable=True),
-    ActionSpec("settings", "Settings…", "open_settings", Key.Preferences),
+    ActionSpec("settings", "Settings…", "open_settings", ("Ctrl+,", Key.Preferences)),
     ActionSpec("next_mark", "Next uncertain span", "next_mark", "F8"),
     ActionSpec("previous_mark", "Previous uncertain span", "previous_mark", "Shift+F8"),
     ActionSpec(
@@ -64,7 +64,7 @@ def build_actions(window: QWidget) -> dict[str, QAction]:
     for spec in ACTIONS:
         action = QAction(spec.text, window)
         if spec.shortcut is not None:
-            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setShortcuts(shortcuts(spec.shortcut))
         action.setCheckable(spec.checkable)
         if spec.tooltip:
             action.setToolTip(spec.tooltip)
@@ -74,6 +74,15 @@ def build_actions(window: QWidget) -> dict[str, QAction]:
         setattr(window, f"{spec.name}_action", action)
         actions[spec.name] = action
     return actions
+
+
+def shortcuts(given: str | Key | tuple[str | Key, ...]) -> list[QKeySequence]:
+    """The key sequences an action answers to; a standard key brings its platform's bindings."""
+    keys: list[QKeySequence] = []
+    for key in given if isinstance(given, tuple) else (given,):
+        found = QKeySequence.keyBindings(key) if isinstance(key, Key) else [QKeySequence(key)]
+        keys += [sequence for sequence in found if not sequence.isEmpty() and sequence not in keys]
+    return keys
 
 
 def build_toolbar(actions: Mapping[str, QAction], widgets: Mapping[str, QWidget | list[QWidget]]) -> QToolBar:
