@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..documents import ALL_PAGES, PageRanges, document_kind, open_document
-from ..engine.errors import EngineError
+from ..engine.errors import EngineError, one_line
 from .output import STDIN, describe
 
 # What a folder contributes: the images Pillow reads and PDFs; other files are left alone.
@@ -97,4 +97,6 @@ def plan(name: str, ranges: PageRanges | None, password: str | None) -> Input:
         item.error = describe(error)
     except ValueError as error:  # a page range beyond the end
         item.error = f"{name}: {error}"
+    except Exception as error:  # noqa: BLE001 - one unreadable input is one line, never the batch's end
+        item.error = f"{name}: cannot read ({one_line(error)})"
     return item

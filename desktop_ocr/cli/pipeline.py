@@ -19,6 +19,7 @@ from PIL import Image
 
 from ..documents import PageResult, open_document
 from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
+from ..engine.errors import one_line
 from ..engine.options import PixelBudget
 from ..engine.prompts import Mode, prompt_for
 from .batch import OrderedPool
@@ -148,11 +149,16 @@ class InputsRun:
         if not item.is_document:
             unit = Unit(position, item, None)
             try:
-                yield unit, self._image(unit, None)
+                image = self._image(unit, None)
             except EngineError as error:
                 self.fail(describe(error))
                 self.step()
-                yield unit, None
+                image = None
+            except Exception as error:  # noqa: BLE001 - one unreadable input is one line, never the batch's end
+                self.fail(f"{unit.label}: cannot read ({one_line(error)})")
+                self.step()
+                image = None
+            yield unit, image
             return
         try:
             document = open_document(item.name, self.args.password)
@@ -167,8 +173,12 @@ class InputsRun:
                 unit = Unit(position, item, page)
                 try:
                     image = self._image(unit, document)
-                except (EngineError, OSError) as error:
-                    self.fail(f"{unit.label}: {error}" if isinstance(error, OSError) else describe(error))
+                except Exception as error:  # noqa: BLE001 - a page that fails is one line; the rest go on
+                    self.fail(
+                        describe(error)
+                        if isinstance(error, EngineError)
+                        else f"{unit.label}: {one_line(error)}"
+                    )
                     self.step()
                     yield unit, None
                     continue

@@ -15,7 +15,7 @@ from typing import Any
 from .backend import Answer, CancelToken, ChunkCallback
 from .conversation import Conversation
 from .download import DownloadProgress, locate_model
-from .errors import GenerationError, ModelLoadError, OutOfMemoryError, one_line
+from .errors import GenerationError, Hint, ModelLoadError, OutOfMemoryError, one_line
 from .images import prepare_image
 from .openvino_convert import ConvertProgress, convert
 from .options import DType, EngineOptions, PixelBudget
@@ -125,7 +125,7 @@ class OpenVINOBackend:
                 prompt, images=[pixels], generation_config=config, streamer=streamer
             )
         except MemoryError:
-            raise OutOfMemoryError("out of memory; lower --max-pixels") from None
+            raise OutOfMemoryError("out of memory", Hint.LOWER_MAX_PIXELS) from None
         except Exception as error:
             raise GenerationError(f"generation failed: {one_line(error)}") from error
         streamer.flush()
