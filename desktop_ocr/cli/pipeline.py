@@ -55,6 +55,38 @@ def question_for(args: argparse.Namespace, item: Input) -> str:
     return prompt_for(Mode.MARKDOWN.value if item.is_document else Mode.TEXT.value)
 
 
+class PageFailures:
+    """Consecutive pages that fail alike become one line ("pages 1-99: …"), not one line each:
+    a PDF whose page tree claims 99 unreadable pages is one bad file."""
+
+    def __init__(self, name: str, fail: Callable[[str], None]) -> None:
+        self.name = label_of(name)
+        self.fail = fail
+        self.pages: list[int] = []
+        self.reason = ""
+        self.first_message = ""
+
+    def add(self, page: int, message: str) -> None:
+        # Document messages read "NAME: page N: REASON"; the reason is what pages share.
+        prefix = f"{self.name}: page {page}: "
+        reason = message.removeprefix(prefix) if message.startswith(prefix) else message
+        if self.pages and (reason != self.reason or page != self.pages[-1] + 1):
+            self.flush()
+        if not self.pages:
+            self.first_message = message
+        self.pages.append(page)
+        self.reason = reason
+
+    def flush(self) -> None:
+        if not self.pages:
+            return
+        first, last = self.pages[0], self.pages[-1]
+        self.fail(
+            self.first_message if first == last else f"{self.name}: pages {first}-{last}: {self.reason}"
+        )
+        self.pages = []
+
+
 class InputsRun:
     """Runs the planned inputs through a backend; `run()` returns how many units failed."""
 
@@ -168,22 +200,26 @@ class InputsRun:
                 self.step()
                 yield Unit(position, item, page), None
             return
+        failed = PageFailures(item.name, self.fail)
         with document:
             for page in item.pages:
                 unit = Unit(position, item, page)
                 try:
                     image = self._image(unit, document)
                 except Exception as error:  # noqa: BLE001 - a page that fails is one line; the rest go on
-                    self.fail(
+                    failed.add(
+                        page,
                         describe(error)
                         if isinstance(error, EngineError)
-                        else f"{unit.label}: {one_line(error)}"
+                        else f"{unit.label}: {one_line(error)}",
                     )
                     self.step()
                     yield unit, None
                     continue
+                failed.flush()
                 yield unit, image
                 del image  # the page's pixels go as soon as it is answered
+        failed.flush()
 
     # -- answering -----------------------------------------------------------------------------
 

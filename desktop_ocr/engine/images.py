@@ -89,9 +89,25 @@ def load_image(source: ImageSource) -> Image.Image:
         with decoder_warnings():
             image.seek(0)  # animated formats: the first frame
             image = _upright(image, source)
-            return to_rgb(image)
+            rgb = to_rgb(image)
+            if image is not source:
+                _release_file(image, rgb)
+        return rgb
     except (*DECODE_ERRORS, DecoderWarning) as error:
+        if image is not source:
+            image.close()  # the file it holds open
         raise ImageError(f"{_describe(source)}: cannot decode the image ({_reason(error)})") from None
+
+
+def _release_file(image: Image.Image, rgb: Image.Image) -> None:
+    """Close the file a loaded image may still hold (GIF, TIFF and animations keep it for seeking)."""
+    if rgb is not image:
+        image.close()
+        return
+    for name in ("fp", "_fp"):
+        handle = getattr(image, name, None)
+        if handle is not None and callable(getattr(handle, "close", None)):
+            handle.close()
 
 
 def _upright(image: Image.Image, source: ImageSource) -> Image.Image:
