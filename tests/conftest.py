@@ -41,6 +41,9 @@ os.environ["DESKTOP_OCR_DATA_DIR"] = _own_folder("desktop-ocr-data-")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 os.environ["DESKTOP_OCR_SETTINGS"] = os.path.join(_own_folder("desktop-ocr-config-"), "settings.ini")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# No test reaches the desktop's session bus (a notification daemon, the portal) that happens to
+# run or be installed here: the tests that need a bus start their own (tests/ui/dbus_session.py).
+os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/desktop-ocr-tests-have-no-session-bus"
 
 
 @pytest.fixture(scope="session")

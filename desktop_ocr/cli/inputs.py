@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..documents import ALL_PAGES, PageRanges, document_kind, open_document
 from ..documents.suffixes import INPUT_SUFFIXES
-from ..engine.errors import EngineError
+from ..engine.errors import EngineError, one_line
 from .output import STDIN, describe
 
 
@@ -79,4 +79,6 @@ def plan(name: str, ranges: PageRanges | None, password: str | None) -> Input:
         item.error = describe(error)
     except ValueError as error:  # a page range beyond the end
         item.error = f"{name}: {error}"
+    except Exception as error:  # noqa: BLE001 - one unreadable input is one line, never the batch's end
+        item.error = f"{name}: cannot read ({one_line(error)})"
     return item

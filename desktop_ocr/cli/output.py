@@ -23,6 +23,9 @@ HINT_WORDS = {
     Hint.CHOOSE_SERVER_MODEL: "pick one with --server-model",
     Hint.SET_API_KEY: f"set --api-key or ${API_KEY_ENV}",
     Hint.CHECK_SERVER_URL: "check the URL and --server-model",
+    Hint.GIVE_PASSWORD: "give its password (--password)",
+    Hint.LOWER_DPI: "give a lower --dpi",
+    Hint.GIVE_SERVER_URL: "give --server URL",
 }
 
 

@@ -19,6 +19,7 @@ from PIL import Image
 
 from ..documents import open_document
 from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
+from ..engine.errors import one_line
 from ..engine.options import PixelBudget
 from ..engine.prompts import Mode, prompt_for
 from ..pages import PageResult
@@ -53,6 +54,38 @@ def question_for(args: argparse.Namespace, item: Input) -> str:
     if args.mode:
         return prompt_for(args.mode)
     return prompt_for(Mode.MARKDOWN.value if item.is_document else Mode.TEXT.value)
+
+
+class PageFailures:
+    """Consecutive pages that fail alike become one line ("pages 1-99: …"), not one line each:
+    a PDF whose page tree claims 99 unreadable pages is one bad file."""
+
+    def __init__(self, name: str, fail: Callable[[str], None]) -> None:
+        self.name = label_of(name)
+        self.fail = fail
+        self.pages: list[int] = []
+        self.reason = ""
+        self.first_message = ""
+
+    def add(self, page: int, message: str) -> None:
+        # Document messages read "NAME: page N: REASON"; the reason is what pages share.
+        prefix = f"{self.name}: page {page}: "
+        reason = message.removeprefix(prefix) if message.startswith(prefix) else message
+        if self.pages and (reason != self.reason or page != self.pages[-1] + 1):
+            self.flush()
+        if not self.pages:
+            self.first_message = message
+        self.pages.append(page)
+        self.reason = reason
+
+    def flush(self) -> None:
+        if not self.pages:
+            return
+        first, last = self.pages[0], self.pages[-1]
+        self.fail(
+            self.first_message if first == last else f"{self.name}: pages {first}-{last}: {self.reason}"
+        )
+        self.pages = []
 
 
 class InputsRun:
@@ -149,11 +182,16 @@ class InputsRun:
         if not item.is_document:
             unit = Unit(position, item, None)
             try:
-                yield unit, self._image(unit, None)
+                image = self._image(unit, None)
             except EngineError as error:
                 self.fail(describe(error))
                 self.step()
-                yield unit, None
+                image = None
+            except Exception as error:  # noqa: BLE001 - one unreadable input is one line, never the batch's end
+                self.fail(f"{unit.label}: cannot read ({one_line(error)})")
+                self.step()
+                image = None
+            yield unit, image
             return
         try:
             document = open_document(item.name, self.args.password)
@@ -163,18 +201,26 @@ class InputsRun:
                 self.step()
                 yield Unit(position, item, page), None
             return
+        failed = PageFailures(item.name, self.fail)
         with document:
             for page in item.pages:
                 unit = Unit(position, item, page)
                 try:
                     image = self._image(unit, document)
-                except (EngineError, OSError) as error:
-                    self.fail(f"{unit.label}: {error}" if isinstance(error, OSError) else describe(error))
+                except Exception as error:  # noqa: BLE001 - a page that fails is one line; the rest go on
+                    failed.add(
+                        page,
+                        describe(error)
+                        if isinstance(error, EngineError)
+                        else f"{unit.label}: {one_line(error)}",
+                    )
                     self.step()
                     yield unit, None
                     continue
+                failed.flush()
                 yield unit, image
                 del image  # the page's pixels go as soon as it is answered
+        failed.flush()
 
     # -- answering -----------------------------------------------------------------------------
 

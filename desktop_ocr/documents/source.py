@@ -10,12 +10,31 @@ from types import TracebackType
 
 from PIL import Image
 
-from ..engine.errors import ImageError, one_line
-from ..engine.images import MAX_SOURCE_PIXELS, load_image
+from ..engine.errors import Hint, ImageError, one_line
+from ..engine.images import DECODE_ERRORS, MAX_SOURCE_PIXELS, DecoderWarning, decoder_warnings, load_image
 from ..engine.options import PixelBudget
 from .scale import budget_size, dpi_size
 from .suffixes import PDF_SUFFIXES
 
+# The signatures of the image formats a folder holds: a file that starts with one is that
+# image, whatever else its first kilobyte holds (a PNG text chunk may contain "%PDF-").
+IMAGE_SIGNATURES = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
+    b"II*\x00",  # TIFF, little-endian
+    b"MM\x00*",  # TIFF, big-endian
+    b"\x00\x00\x00\x0cjP  ",  # JPEG 2000
+    b"\xff\x4f\xff\x51",  # JPEG 2000 codestream
+    b"P1",
+    b"P2",
+    b"P3",
+    b"P4",
+    b"P5",
+    b"P6",
+)
 # pdfium is not thread-safe: one lock for every call into it, from any thread.
 _PDFIUM = threading.Lock()
 
@@ -30,8 +49,8 @@ class PasswordError(DocumentError):
     def __init__(self, path: str | Path, password_given: bool) -> None:
         self.path = str(path)
         self.password_given = password_given
-        reason = "wrong password" if password_given else "it is encrypted; give its password (--password)"
-        super().__init__(f"{path}: cannot open the PDF, {reason}")
+        reason = "wrong password" if password_given else "it is encrypted"
+        super().__init__(f"{path}: cannot open the PDF, {reason}", Hint.GIVE_PASSWORD)
 
 
 @dataclass(frozen=True)
@@ -125,7 +144,8 @@ class PdfDocument(Document):
                     if width * height > MAX_SOURCE_PIXELS:
                         raise DocumentError(
                             f"{self.path}: page {number} at {dpi} dpi would be {width}×{height} px "
-                            f"(over {MAX_SOURCE_PIXELS / 1e6:.0f} MP); give a lower --dpi"
+                            f"(over {MAX_SOURCE_PIXELS / 1e6:.0f} MP)",
+                            Hint.LOWER_DPI,
                         )
                     # pypdfium2's render() scales both sides alike; drawing into a bitmap of
                     # the exact target size gives the 28-px-rounded aspect in one pass.
@@ -147,6 +167,8 @@ class PdfDocument(Document):
                     page.close()
         except pdfium.PdfiumError as error:
             raise DocumentError(f"{self.path}: page {number}: {_pdfium_reason(error)}") from None
+        except (ValueError, MemoryError) as error:  # a page size no picture can have
+            raise DocumentError(f"{self.path}: page {number}: cannot render ({one_line(error)})") from None
         return image
 
     def close(self) -> None:
@@ -162,16 +184,28 @@ class TiffDocument(Document):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._image = _open_image(self.path)
-        self.page_count = getattr(self._image, "n_frames", 1)
+        try:
+            with decoder_warnings():
+                self.page_count = getattr(self._image, "n_frames", 1)
+        except (*DECODE_ERRORS, DecoderWarning) as error:  # a cut file: the page list is unreadable
+            self._image.close()
+            raise DocumentError(f"{path}: cannot read its pages ({one_line(error)})") from None
 
     def render(self, number: int, budget: PixelBudget, dpi: float | None = None) -> Image.Image:
         # Raster pages keep their pixels; the engine fits them to the budget as any image.
         if not 1 <= number <= self.page_count:
             raise DocumentError(f"{self.path}: no page {number} (it has {self.page_count})")
         try:
-            self._image.seek(number - 1)
-            frame = self._image.copy()
-        except (OSError, ValueError, EOFError) as error:
+            with decoder_warnings():
+                self._image.seek(number - 1)
+                width, height = self._image.size
+                if width * height > MAX_SOURCE_PIXELS:  # checked before its pixels are decoded
+                    raise DocumentError(
+                        f"{self.path}: page {number}: refused, {width}×{height} is "
+                        f"{width * height / 1e6:.0f} megapixels (possible decompression bomb)"
+                    )
+                frame = self._image.copy()
+        except (*DECODE_ERRORS, DecoderWarning) as error:
             raise DocumentError(f"{self.path}: page {number}: cannot decode ({one_line(error)})") from None
         return load_image(frame)
 
@@ -181,10 +215,11 @@ class TiffDocument(Document):
 
 def _open_image(path: Path) -> Image.Image:
     try:
-        return Image.open(path)
+        with decoder_warnings():
+            return Image.open(path)
     except FileNotFoundError:
         raise DocumentError(f"{path}: no such file") from None
-    except OSError as error:
+    except (*DECODE_ERRORS, DecoderWarning) as error:
         raise DocumentError(f"{path}: cannot read ({one_line(error)})") from None
 
 
@@ -203,15 +238,18 @@ def document_kind(path: str | Path) -> str | None:
             head = file.read(1024)
     except OSError:
         return "pdf" if path.suffix.lower() in PDF_SUFFIXES else None
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        # Unreadable page counts (a cut file, a bomb) go to load_image, which says why in one line.
+        try:
+            with decoder_warnings(), Image.open(path) as image:
+                return "tiff" if getattr(image, "n_frames", 1) > 1 else None
+        except (*DECODE_ERRORS, DecoderWarning):
+            return None
+    if head.startswith(IMAGE_SIGNATURES):
+        return None
     # PDF readers accept the header anywhere in the first 1 KB.
     if b"%PDF-" in head or path.suffix.lower() in PDF_SUFFIXES:
         return "pdf"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        try:
-            with Image.open(path) as image:
-                return "tiff" if getattr(image, "n_frames", 1) > 1 else None
-        except (OSError, ValueError):
-            return None
     return None
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .backend import Backend
 from .download import DownloadProgress
-from .errors import EngineError
+from .errors import EngineError, Hint
 from .options import EngineOptions
 from .server import ServerOptions
 
@@ -30,7 +30,7 @@ def create_backend(
     say = status or (lambda _message: None)
     if server is not None or options.backend == "server":
         if server is None:
-            raise EngineError("--backend server needs --server URL")
+            raise EngineError("the server backend needs a server URL", Hint.GIVE_SERVER_URL)
         from .server import ServerBackend
 
         return ServerBackend(server)
@@ -101,7 +101,9 @@ def auto_choice(model_path: Path, options: EngineOptions, memory_available: int 
         return AutoChoice(False)
     if converter_python() is None:
         return AutoChoice(
-            False, "for the faster OpenVINO runtime run once with --backend openvino: using transformers"
+            False,
+            "for the faster OpenVINO runtime choose the OpenVINO backend once (it sets up its converter): "
+            "using transformers",
         )
     needed = size * PEAK_MEMORY_FACTOR
     if memory_available is None or memory_available < needed:

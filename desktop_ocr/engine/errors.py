@@ -16,6 +16,9 @@ class Hint(str, Enum):
     CHOOSE_SERVER_MODEL = "choose server model"
     SET_API_KEY = "set api key"
     CHECK_SERVER_URL = "check server url"
+    GIVE_PASSWORD = "give password"
+    LOWER_DPI = "lower dpi"
+    GIVE_SERVER_URL = "give server url"
 
 
 def one_line(error: BaseException, limit: int = 300) -> str:

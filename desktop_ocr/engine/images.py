@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
+import struct
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,46 @@ MAX_SOURCE_PIXELS = 178_956_970
 # qwen-vl-utils and the HF processor both refuse aspect ratios over 200.
 MAX_ASPECT_RATIO = 200
 TILE = 28
+# What decoding a damaged or hostile file raises in Pillow and its plugins (a zTXt chunk past
+# MAX_TEXT_CHUNK is a ValueError, a TIFF without dimensions a TypeError, a cut file an
+# EOFError or struct.error): each becomes one line about that file, never a traceback.
+DECODE_ERRORS = (
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    TypeError,
+    IndexError,
+    KeyError,
+    ZeroDivisionError,
+    struct.error,
+    MemoryError,
+    Image.DecompressionBombError,
+)
+
+
+@contextlib.contextmanager
+def decoder_warnings() -> Iterator[None]:
+    """Decoder warnings (a truncated read, corrupt data, a NaN cast) raise DecoderWarning at the
+    end of the block instead of reaching stderr; the caller reports them as the file's line.
+
+    Recorded, not turned into errors: the filters are process-wide, and an error filter would
+    also raise in whatever another thread (the GUI) is doing meanwhile. Pillow's size warning is
+    left out: the pixel limit is checked on its own (MAX_SOURCE_PIXELS).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        if not issubclass(warning.category, IGNORED_WARNINGS):
+            raise DecoderWarning(str(warning.message))
+
+
+class DecoderWarning(Exception):
+    """A warning a decoder gave about the data: the file is damaged."""
+
+
+IGNORED_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, Image.DecompressionBombWarning)
 
 
 @dataclass(frozen=True)
@@ -43,16 +86,51 @@ def load_image(source: ImageSource) -> Image.Image:
     """Open a path, bytes or PIL image and return it upright, flattened and in RGB."""
     image = _open(source)
     try:
-        image.seek(0)  # animated formats: the first frame
-        if image is source:
-            image = ImageOps.exif_transpose(image) or image  # a copy: the caller's image stays as it was
-        else:
+        with decoder_warnings():
+            image.seek(0)  # animated formats: the first frame
+            image = _upright(image, source)
+            rgb = to_rgb(image)
+            if image is not source:
+                _release_file(image, rgb)
+        return rgb
+    except (*DECODE_ERRORS, DecoderWarning) as error:
+        if image is not source:
+            image.close()  # the file it holds open
+        raise ImageError(f"{_describe(source)}: cannot decode the image ({_reason(error)})") from None
+
+
+def _release_file(image: Image.Image, rgb: Image.Image) -> None:
+    """Close the file a loaded image may still hold (GIF, TIFF and animations keep it for seeking)."""
+    if rgb is not image:
+        image.close()
+        return
+    for name in ("fp", "_fp"):
+        handle = getattr(image, name, None)
+        if handle is not None and callable(getattr(handle, "close", None)):
+            handle.close()
+
+
+def _upright(image: Image.Image, source: ImageSource) -> Image.Image:
+    """Turned as its EXIF orientation says; unreadable EXIF leaves it as stored (pixels are fine)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Corrupt EXIF data": the picture itself is intact
+            if image is source:
+                return ImageOps.exif_transpose(image) or image  # a copy: the caller's stays as it was
             # In place: no full-size copy. For a 9000×9000 scan the copy costs 324 MB, and freeing
             # the original holds the GIL ~50 ms (which stalls a GUI decoding on a pool thread).
             ImageOps.exif_transpose(image, in_place=True)
-        return to_rgb(image)
-    except (OSError, ValueError, SyntaxError) as error:
-        raise ImageError(f"{_describe(source)}: cannot decode the image ({error})") from None
+            return image
+    except DECODE_ERRORS:
+        return image
+
+
+def _reason(error: BaseException) -> str:
+    """One line saying why a decode failed."""
+    if isinstance(error, MemoryError):
+        return "out of memory"
+    text = " ".join(str(error).split())[:200]
+    return text or type(error).__name__
 
 
 def _describe(source: ImageSource) -> str:
@@ -69,8 +147,7 @@ def _open(source: ImageSource) -> Image.Image:
         return source
     name = _describe(source)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with decoder_warnings():
             if isinstance(source, bytes):
                 if not source:
                     raise ImageError(f"{name}: empty input, not an image")
@@ -92,7 +169,9 @@ def _open(source: ImageSource) -> Image.Image:
     except Image.DecompressionBombError:
         raise ImageError(f"{name}: refused, too many pixels (possible decompression bomb)") from None
     except OSError as error:
-        raise ImageError(f"{name}: cannot read ({error.strerror or error})") from None
+        raise ImageError(f"{name}: cannot read ({error.strerror or _reason(error)})") from None
+    except (*DECODE_ERRORS, DecoderWarning) as error:
+        raise ImageError(f"{name}: cannot read the image ({_reason(error)})") from None
     _check_pixels(image.size, name)
     return image
 
@@ -128,7 +207,11 @@ def to_rgb(image: Image.Image) -> Image.Image:
 def _scale_to_8bit(image: Image.Image) -> Image.Image:
     """Stretch a 16-bit or float greyscale image onto 0..255 (convert() would clip it)."""
     values = np.asarray(image, dtype=np.float64)
-    low, high = float(values.min()), float(values.max())
+    finite = np.isfinite(values)
+    # NaN and ±inf (float TIFFs) have no grey level: they are drawn black.
+    values = np.where(finite, values, np.nan)
+    low, high = (float(np.nanmin(values)), float(np.nanmax(values))) if finite.any() else (0.0, 0.0)
+    values = np.nan_to_num(values, nan=low)
     if high <= low:
         scaled = np.zeros(values.shape, dtype=np.uint8)
     else:

@@ -15,10 +15,10 @@ from typing import Any
 from .backend import Answer, BackendIdentity, CancelToken, ChunkCallback
 from .conversation import Conversation
 from .download import DownloadProgress, locate_model
-from .errors import GenerationError, ModelLoadError, OutOfMemoryError, one_line
+from .errors import GenerationError, Hint, ModelLoadError, OutOfMemoryError, one_line
 from .images import prepare_image
 from .openvino_convert import ConvertProgress, convert
-from .options import EngineOptions, PixelBudget
+from .options import DType, EngineOptions, PixelBudget
 from .repetition import is_runaway
 from .stats import GenerationStats, StopReason
 
@@ -26,6 +26,18 @@ from .stats import GenerationStats, StopReason
 IMAGE_TAG = "<ov_genai_image_0>"
 WARM_UP_SIZE = (224, 56)
 WARM_UP_TOKENS = 4
+
+
+def compute_precision(dtype: DType) -> dict[str, str]:
+    """The CPU plugin's inference precision for a `dtype` setting, as VLMPipeline properties.
+
+    Left alone ("auto"), OpenVINO computes in bf16 on CPUs with native bf16 (AVX512-BF16, AMX)
+    and in f32 elsewhere, so the same weights answer differently from one CPU to another;
+    float32 pins f32, the precision whose answers match transformers fp32 on every CPU.
+    float16 keeps the plugin's default: the CPU plugin computes f16 only on a few server CPUs.
+    """
+    hints = {"float32": "f32", "bfloat16": "bf16"}
+    return {"INFERENCE_PRECISION_HINT": hints[dtype]} if dtype in hints else {}
 
 
 def openvino_available() -> bool:
@@ -60,7 +72,7 @@ class OpenVINOBackend:
         self.folder = folder
         say(f"loading {options.model} with OpenVINO ({options.weights})")
         try:
-            self.pipeline = openvino_genai.VLMPipeline(str(folder), "CPU")
+            self.pipeline = openvino_genai.VLMPipeline(str(folder), "CPU", **compute_precision(options.dtype))
         except Exception as error:  # noqa: BLE001 - every loader failure is reported in one line
             raise ModelLoadError(f"cannot load the OpenVINO model in {folder}: {one_line(error)}") from None
         self.tokenizer = self.pipeline.get_tokenizer()
@@ -116,7 +128,7 @@ class OpenVINOBackend:
                 prompt, images=[pixels], generation_config=config, streamer=streamer
             )
         except MemoryError:
-            raise OutOfMemoryError("out of memory; lower --max-pixels") from None
+            raise OutOfMemoryError("out of memory", Hint.LOWER_MAX_PIXELS) from None
         except Exception as error:
             raise GenerationError(f"generation failed: {one_line(error)}") from error
         streamer.flush()

@@ -9,6 +9,7 @@ from markdown_it.token import Token
 
 from .delimiters import has_math_delimiters, normalise_delimiters
 from .markdown import math_markdown_parser
+from .mathml import latex_to_mathml
 
 
 class Delimiters(str, Enum):
@@ -135,20 +136,29 @@ def _plain(tokens: list[Token], out: list[str]) -> None:
 
 
 def to_mathml(text: str, latex_mode: bool = False) -> str:
-    """MathML for pasting into Word: one <math> element per formula, prose kept as text."""
-    from latex2mathml.converter import convert
+    """MathML for pasting into Word: one <math> element per formula, prose kept as (escaped) text."""
+    from xml.sax.saxutils import escape
 
     if is_bare_formula(text, latex_mode):
-        return convert(text.strip(), display="block")
+        return latex_to_mathml(text.strip(), display=True)
+
+    # Formulas are swapped for placeholders first, so that the prose around them is escaped
+    # and the MathML is not.
+    formulas: list[str] = []
+
+    def keep(mathml: str) -> str:
+        formulas.append(mathml)
+        return f"\0{len(formulas) - 1}\0"
 
     def replace(match: re.Match[str]) -> str:
-        return convert(match.group(2).strip(), display="block" if match.group(1) == "$$" else "inline")
+        return keep(latex_to_mathml(match.group(2).strip(), display=match.group(1) == "$$"))
 
-    source = normalise_delimiters(text)
+    source = normalise_delimiters(text).replace("\0", "")
     source = re.sub(
         r"\\begin\{(\w+\*?)\}(.*?)\\end\{\1\}",
-        lambda m: convert(m.group(0), display="block"),
+        lambda m: keep(latex_to_mathml(m.group(0), display=True)),
         source,
         flags=re.DOTALL,
     )
-    return _INLINE.sub(replace, source)
+    source = _INLINE.sub(replace, source)
+    return re.sub(r"\0(\d+)\0", lambda m: formulas[int(m.group(1))], escape(source))

@@ -10,7 +10,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .delimiters import normalise_delimiters
-from .markdown import SAFE_LINK_SCHEMES, math_markdown_parser
+from .markdown import math_markdown_parser
+from .mathml import is_safe_url, latex_to_mathml
 
 _STYLE = """body { max-width: 50em; margin: 2em auto; padding: 0 1em;
   font-family: sans-serif; line-height: 1.5; }
@@ -20,11 +21,9 @@ hr { margin: 2em 0; }"""
 
 
 def _mathml(tex: str, display: bool) -> str:
-    from latex2mathml.converter import convert
-
     tex = tex.strip()
     try:
-        return convert(tex, display="block" if display else "inline")
+        return latex_to_mathml(tex, display)
     except Exception:  # noqa: BLE001 - latex2mathml raises many kinds; keep the source visible
         delimiter = "$$" if display else "$"
         return f"<code>{html.escape(delimiter + tex + delimiter)}</code>"
@@ -40,7 +39,7 @@ def _math(display: bool) -> Any:
 
 def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
     href = str(tokens[idx].attrGet("href") or "")
-    safe = href.lower().startswith(SAFE_LINK_SCHEMES)
+    safe = is_safe_url(href)
     env.setdefault("links", []).append(safe)
     return f'<a href="{html.escape(href, quote=True)}">' if safe else ""
 

@@ -1,7 +1,7 @@
 """Model output (Markdown with LaTeX) to the HTML subset QTextBrowser shows.
 
 Never interprets model output as HTML: raw HTML is shown as text, links other than
-http(s)/mailto become text, images become their alt text, and formulas become
+http(s) become text, images become their alt text, and formulas become
 `formula:N` image references that the pane draws from SVG.
 """
 
@@ -20,9 +20,9 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from .delimiters import close_open_math, has_math_delimiters, normalise_delimiters
 from .marks import CLOSE, OPEN, SENTINELS, Span, sentinels_to_html, strip_sentinels, with_sentinels
 from .math import MathError, MathRenderer
+from .mathml import is_safe_url
 
 FORMULA_SCHEME = "formula"
-SAFE_LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def _ams_math(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: d
 
 def _safe_href(token: Token) -> str | None:
     href = str(token.attrGet("href") or "")
-    return href if href.lower().startswith(SAFE_LINK_SCHEMES) else None
+    return href if is_safe_url(href) else None
 
 
 def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:

@@ -19,6 +19,7 @@ from desktop_ocr.documents import (
     within_one_tile,
 )
 from desktop_ocr.engine import PixelBudget, prepare_image
+from desktop_ocr.engine.errors import Hint
 from desktop_ocr.engine.images import resized_size
 
 BUDGETS = [PixelBudget(), PixelBudget(256 * 784, 4096 * 784), PixelBudget(4 * 784, 64 * 784)]
@@ -70,8 +71,10 @@ def test_dpi_overrides_the_budget_and_the_engine_then_fits_it(pdf):
 
 def test_a_dpi_too_large_for_the_page_is_one_line(tmp_path):
     path = make_blank_pdf(tmp_path / "poster.pdf", 1, page_size=(2384, 3370))  # A0
-    with open_document(path) as document, pytest.raises(DocumentError, match="give a lower --dpi"):
+    with open_document(path) as document, pytest.raises(DocumentError, match="at 1200 dpi") as refused:
         document.render(1, PixelBudget(), dpi=1200)
+    # What to do is a hint each front end words (the CLI: its --dpi flag).
+    assert refused.value.hint is Hint.LOWER_DPI and "--" not in str(refused.value)
 
 
 def test_pages_are_rendered_lazily_in_the_order_asked(pdf):
@@ -107,7 +110,8 @@ def test_encrypted_pdf_needs_its_password(tmp_path):
     assert document_kind(path) == "pdf"
     with pytest.raises(PasswordError) as missing:
         open_document(path)
-    assert not missing.value.password_given and "--password" in str(missing.value)
+    assert not missing.value.password_given and "encrypted" in str(missing.value)
+    assert missing.value.hint is Hint.GIVE_PASSWORD and "--" not in str(missing.value)
     with pytest.raises(PasswordError, match="wrong password"):
         open_document(path, "nope")
     with open_document(path, "s3cret") as document:

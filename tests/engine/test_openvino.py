@@ -1,6 +1,9 @@
 """The OpenVINO backend on the tiny model: conversion, streaming, cancel, and agreement with
 transformers fp32 (fp16 weights must give the same greedy tokens).
 
+Every comparison runs OpenVINO with dtype float32 (inference precision pinned to f32): left
+alone, the CPU plugin computes in bf16 on CPUs with native bf16, and the answers differ there.
+
 Conversion needs optimum-intel's exporter, which runs in its own environment (see
 engine/openvino_convert.py): point $DESKTOP_OCR_OV_CONVERTER at its Python, or have the
 cached converter venv; without either, or without the `openvino` extra, these tests skip.
@@ -46,10 +49,33 @@ def ov_cache(tmp_path_factory: pytest.TempPathFactory):
 def ov_fp16(tiny_model: Path, ov_cache):
     lines: list[str] = []
     backend = ov_module.OpenVINOBackend(
-        EngineOptions(model=str(tiny_model), device="cpu", weights="fp16"), convert_progress=lines.append
+        EngineOptions(model=str(tiny_model), device="cpu", dtype="float32", weights="fp16"),
+        convert_progress=lines.append,
     )
     backend.conversion_lines = lines
     return backend
+
+
+def test_float32_pins_the_cpu_plugins_precision_and_auto_leaves_it():
+    """What VLMPipeline gets, checked on a one-layer model compiled by the same CPU plugin
+    (bf16 is not asserted: where a CPU cannot compute it the plugin falls back to f32)."""
+    import numpy as np
+    import openvino
+    from openvino import opset13
+
+    param = opset13.parameter([1, 8], np.float32)
+    model = openvino.Model(
+        [opset13.matmul(param, opset13.constant(np.eye(8, dtype=np.float32)), False, False)], [param]
+    )
+    core = openvino.Core()
+
+    def compiled_precision(dtype: str) -> str:
+        compiled = core.compile_model(model, "CPU", ov_module.compute_precision(dtype))  # type: ignore[arg-type]
+        return str(compiled.get_property("INFERENCE_PRECISION_HINT"))
+
+    assert compiled_precision("float32") == str(openvino.Type.f32)
+    assert compiled_precision("auto") == str(core.get_property("CPU", "INFERENCE_PRECISION_HINT"))
+    assert ov_module.compute_precision("auto") == {}
 
 
 def test_conversion_lands_in_the_cache_once_and_reports_progress(ov_fp16, tiny_model):
@@ -163,7 +189,9 @@ def test_warm_up_runs_the_whole_path(ov_fp16):
 def test_auto_picks_openvino_when_converted(ov_fp16, tiny_model):
     from desktop_ocr.engine.backends import create_backend
 
-    picked = create_backend(EngineOptions(model=str(tiny_model), device="cpu", weights="fp16"))
+    picked = create_backend(
+        EngineOptions(model=str(tiny_model), device="cpu", dtype="float32", weights="fp16")
+    )
     assert isinstance(picked, ov_module.OpenVINOBackend)
 
 

@@ -8,6 +8,7 @@ import queue
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -18,23 +19,47 @@ from PySide6.QtDBus import QDBusConnection
 
 FAKE = Path(__file__).with_name("fake_dbus.py")
 
+# A session bus that knows no services but the ones a test starts. `--session` reads the
+# system's session.conf, whose <standard_session_servicedirs/> would let the bus activate
+# whatever is installed (a notification daemon answering Notify where a test expects none).
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={folder}</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>{folder}/services</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
 
 @contextmanager
 def private_bus() -> Iterator[str]:
-    """Start `dbus-daemon --session` (Debian package dbus-daemon); yield its address."""
+    """Start a dbus-daemon (Debian package dbus-daemon) with BUS_CONFIG; yield its address."""
     daemon = shutil.which("dbus-daemon")
     assert daemon, ".ci/run installs dbus-daemon"
-    process = subprocess.Popen(
-        [daemon, "--session", "--nofork", "--print-address=1"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout is not None
-        address = process.stdout.readline().strip()
-        assert address, "dbus-daemon printed no address"
-        yield address
-    finally:
-        process.terminate()
-        process.wait(10)
+    with tempfile.TemporaryDirectory(prefix="desktop-ocr-bus-") as folder:
+        (Path(folder) / "services").mkdir()  # empty: nothing to activate
+        config = Path(folder) / "bus.conf"
+        config.write_text(BUS_CONFIG.format(folder=folder))
+        process = subprocess.Popen(
+            [daemon, f"--config-file={config}", "--nofork", "--print-address=1"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            address = process.stdout.readline().strip()
+            assert address, "dbus-daemon printed no address"
+            yield address
+        finally:
+            process.terminate()
+            process.wait(10)
 
 
 def connect(address: str) -> QDBusConnection:
