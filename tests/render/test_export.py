@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_ocr.render.export import Delimiters, formulas, to_latex, to_mathml, to_plain_text
+from desktop_ocr.render.export import Delimiters, to_latex, to_mathml, to_plain_text
 
 DOC = "Energy $E = mc^2$ holds.\n\n$$\\int_0^1 x\\,dx$$\n\nDone."
 
@@ -56,7 +56,3 @@ def test_mathml_for_each_formula():
     assert out.count("<math") == 2
     assert 'display="block"' in out and "Energy" in out and "Done." in out
     assert to_mathml("\\frac{a}{b}", latex_mode=True).startswith("<math")
-
-
-def test_formulas_are_listed():
-    assert formulas(DOC) == [("E = mc^2", False), ("\\int_0^1 x\\,dx", True)]

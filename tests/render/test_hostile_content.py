@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import html5lib
 import pytest
-from desktop_ocr.documents.result import PageResult, render_document
 
+from desktop_ocr.pages import PageResult
+from desktop_ocr.render.document_export import render_document
 from desktop_ocr.render.export import to_mathml
 from desktop_ocr.render.html_export import _STYLE, markdown_to_html_body, standalone_html
 from desktop_ocr.render.markdown import MarkdownRenderer
