@@ -174,6 +174,10 @@ def test_corrupt_database_warns_once_and_the_app_works(qtbot, make_window, tmp_p
     (record_id,) = window.add_paths([write_noise(tmp_path / "a.png")])
     wait_answered(qtbot, window, record_id)
     assert stored(window).count() == 1
+    # Still said once the status bar has moved on, in full.
+    window.statusBar().showMessage("something else")
+    notice = window.history.notice
+    assert not notice.isHidden() and notice.text() == window.history.warning and notice.wordWrap()
 
 
 def test_kill_9_keeps_the_finished_record(tiny_model, tmp_path):
