@@ -35,10 +35,10 @@ CONVERTER_REQUIREMENTS = (
     "optimum==2.3.0",
     "transformers==5.0.0",
     "nncf==3.4.0",
-    # The export traces the model with torch: a CPU build is enough (pip takes a local +cpu
-    # wheel when one is offered, e.g. through --find-links).
-    "torch==2.13.0",
-    "torchvision==0.28.0",
+    # The export traces the model with torch. torchvision (optimum-intel requires it) must be
+    # built for the same torch: a +cpu torch with PyPI's torchvision fails to import.
+    "torch==2.14.1",
+    "torchvision==0.29.1",
 )
 # Written last into a finished converter venv: one without it was interrupted.
 CONVERTER_COMPLETE = ".desktop-ocr-converter-complete"
@@ -121,7 +121,7 @@ def _unusable(python: Path) -> str:
             probe = (
                 "import importlib.util, sys; "
                 f"missing = [m for m in {CONVERTER_MODULES!r} if importlib.util.find_spec(m) is None]; "
-                "sys.exit(missing and 'missing ' + ', '.join(missing))"
+                "sys.exit('missing ' + ', '.join(missing) if missing else 0)"
             )
             try:
                 ran = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, timeout=120)
@@ -136,7 +136,7 @@ def _unusable(python: Path) -> str:
 
 
 def setup_converter(progress: ConvertProgress | None = None) -> Path:
-    """Create this app's converter venv (once; needs the network: about 1.6 GB with torch).
+    """Create this app's converter venv (once; needs the network: about 6 GB, torch with its CUDA libraries).
 
     Built in a folder of its own and renamed into place when complete, so an interrupted or
     concurrent setup never leaves a half-made converter where one is looked for.
@@ -147,7 +147,7 @@ def setup_converter(progress: ConvertProgress | None = None) -> Path:
     if (venv / CONVERTER_COMPLETE).exists() and python.exists():
         return python
     building = venv.with_name(f"{venv.name}.partial-{os.getpid()}")
-    say(f"setting up the OpenVINO converter in {venv} (once; downloads about 1.6 GB)")
+    say(f"setting up the OpenVINO converter in {venv} (once; about 6 GB: torch with its CUDA libraries)")
     pins = converter_pins()
     try:
         shutil.rmtree(building, ignore_errors=True)
