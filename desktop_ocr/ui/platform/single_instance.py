@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 from typing import IO, Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 INSTANCE_ENV = "DESKTOP_OCR_INSTANCE"
@@ -54,8 +54,9 @@ def server_name() -> str:
 
 
 def lock_path(name: str) -> Path:
-    runtime = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.RuntimeLocation)
-    return Path(runtime or tempfile.gettempdir()) / f"{name}.lock"
+    """In $XDG_RUNTIME_DIR (the user's own, cleared at logout), else the temporary folder."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+    return Path(runtime if runtime and os.path.isdir(runtime) else tempfile.gettempdir()) / f"{name}.lock"
 
 
 class InstanceLock:
@@ -69,7 +70,10 @@ class InstanceLock:
         """True when this process is now the running instance."""
         if self._file is not None:
             return True
-        handle = open(self.path, "a+")  # noqa: SIM115 (held open for the process's life)
+        try:
+            handle = open(self.path, "a+")  # noqa: SIM115 (held open for the process's life)
+        except OSError:
+            return True  # no lock file can be made here: the socket alone decides, as before
         try:
             if sys.platform == "win32":
                 import msvcrt
