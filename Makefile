@@ -37,7 +37,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/engine_overhead.py
 
-# The environment that converts models to OpenVINO (optimum-intel needs transformers 5.0.0).
+# The environment that converts models to OpenVINO (optimum-intel needs transformers 5.0.0): a venv
+# of its own pinned packages in the user's cache, named by those pins (~6 GB with torch's CUDA libraries, network, once).
 openvino-converter: $(STAMP)
 	$(BIN)/python -c "from desktop_ocr.engine.openvino_convert import setup_converter; setup_converter(print)"
 

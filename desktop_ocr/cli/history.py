@@ -28,6 +28,32 @@ def open_store(err: IO[str]) -> HistoryStore:
     return store
 
 
+def open_reader(err: IO[str]) -> HistoryStore | None:
+    """The history to list or show. A damaged one is set aside as the window would (said once);
+    one that cannot be written (read-only media, a lock held elsewhere) is read as it is,
+    changing nothing. None, said on stderr, when it cannot be read."""
+    from ..core.settings_store import load_settings, settings_store
+    from ..history import HistoryError, HistoryStore, data_dir, open_for_reading, read_only_reason
+
+    settings = load_settings(settings_store())
+    if not settings.keep_history:
+        return HistoryStore.in_memory()
+    folder = data_dir(settings.history_location)
+    store: HistoryStore | None = None
+    try:
+        store = open_for_reading(folder)
+        problem = store.warning
+    except HistoryError as error:
+        problem = str(error)
+    if problem and folder.is_dir() and not read_only_reason(folder):
+        if store is not None:
+            store.close()
+        return open_store(err)
+    if problem:
+        print(f"desktop-ocr: {problem}", file=err, flush=True)
+    return store
+
+
 def _field(text: str) -> str:
     return " ".join(text.split("\t")).replace("\n", " ").replace("\r", " ")
 
@@ -42,7 +68,9 @@ def summary_line(summary: Summary) -> str:
 
 
 def list_history(query: str, limit: int | None, out: IO[str], err: IO[str]) -> int:
-    store = open_store(err)
+    store = open_reader(err)
+    if store is None:
+        return EXIT_SOME_FAILED
     try:
         offset = 0
         while limit is None or offset < limit:
@@ -61,7 +89,9 @@ def list_history(query: str, limit: int | None, out: IO[str], err: IO[str]) -> i
 
 def show_record(record_id: int, out: IO[str], err: IO[str]) -> int:
     """The record's latest answer exactly (the edited text where edited)."""
-    store = open_store(err)
+    store = open_reader(err)
+    if store is None:
+        return EXIT_SOME_FAILED
     try:
         record = store.get(record_id)
     finally:
@@ -93,7 +123,8 @@ class Recorder:
     def _open(self) -> bool:
         if self.store is None:
             self.store = open_store(self.err)
-            if not self.store.on_disk:
+            # Off in the settings, or the warning just printed says why it cannot be kept.
+            if not self.store.on_disk and not self.store.warning:
                 print("desktop-ocr: history is off (Settings → Privacy): not recorded", file=self.err)
         return self.store.on_disk
 

@@ -3,8 +3,10 @@
 The IR folder is optimum-intel's export layout, which OpenVINO GenAI's VLMPipeline reads
 directly (no torch or transformers at run time). optimum-intel 2.2 refuses to export Qwen2-VL
 with transformers above 5.0.0, and the app runs a newer transformers, so the export runs in
-a small converter environment of its own: a venv that sees the app's packages (torch, ...)
-through a .pth file and shadows only transformers (pinned 5.0.0), optimum-intel and nncf.
+a converter environment of its own: a venv with its own pinned packages (torch included),
+borrowing nothing from the app's install. Its folder is named by a hash of those pins and the
+Python version, so two installs of the app (or two versions of it) each find a converter that
+matches them and never rewrite one another's.
 Peak memory of the export is about 7× the checkpoint: ~15 GB RSS for the 2B model.
 """
 
@@ -27,12 +29,21 @@ from .options import WeightFormat
 
 # Set to a Python executable that can run optimum-intel's exporter (tests, packagers).
 CONVERTER_ENV_VAR = "DESKTOP_OCR_OV_CONVERTER"
-# What the converter environment installs on top of the app's own packages.
+# What the converter environment installs (with the app's own openvino pins, see _runtime_pins).
 CONVERTER_REQUIREMENTS = (
     "optimum-intel[openvino]==2.2.0",
+    "optimum==2.3.0",
     "transformers==5.0.0",
-    "nncf>=2.14",
+    "nncf==3.4.0",
+    # The export traces the model with torch. torchvision (optimum-intel requires it) must be
+    # built for the same torch: a +cpu torch with PyPI's torchvision fails to import.
+    "torch==2.14.1",
+    "torchvision==0.29.1",
 )
+# Written last into a finished converter venv: one without it was interrupted.
+CONVERTER_COMPLETE = ".desktop-ocr-converter-complete"
+# What a converter's Python must import to run the export.
+CONVERTER_MODULES = ("optimum.intel", "transformers", "torch", "nncf", "openvino", "packaging")
 # Written last into a finished IR folder; a folder without it is an interrupted export.
 COMPLETE_MARK = ".desktop-ocr-complete"
 # The export needs this much memory per byte of checkpoint (measured: 13.5-17.4 GB for 4.4-4.9 GB bf16).
@@ -60,53 +71,105 @@ def is_converted(folder: Path) -> bool:
     return (folder / COMPLETE_MARK).exists()
 
 
-def converter_python() -> Path | None:
-    """The Python that runs the export: $DESKTOP_OCR_OV_CONVERTER, else the cached converter venv."""
+def converter_pins() -> list[str]:
+    return [*CONVERTER_REQUIREMENTS, *_runtime_pins()]
+
+
+def converter_dir() -> Path:
+    """This app's converter venv: named by its pins and the Python it is built with."""
+    from platformdirs import user_cache_path
+
+    stamp = "\n".join([*converter_pins(), sys.implementation.cache_tag, sysconfig.get_platform()])
+    return (
+        user_cache_path("desktop-ocr")
+        / "openvino-converter"
+        / hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    )
+
+
+def _venv_python(venv: Path) -> Path:
+    return venv / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+
+
+def converter_python(progress: ConvertProgress | None = None) -> Path | None:
+    """The Python that runs the export: $DESKTOP_OCR_OV_CONVERTER when it can, else this app's
+    converter venv when it is set up (None when not: see setup_converter).
+
+    A variable naming a Python that is gone or cannot export is said in one line to `progress`.
+    """
     forced = os.environ.get(CONVERTER_ENV_VAR)
     if forced:
-        return Path(forced)
-    default = cache_root() / "converter" / "bin" / "python"
-    if not default.exists():
-        return None
-    link_app_packages(default)
-    return default
+        problem = _unusable(Path(forced))
+        if not problem:
+            return Path(forced)
+        if progress is not None:
+            progress(f"{CONVERTER_ENV_VAR}={forced} {problem}: using the converter in {converter_dir()}")
+    venv = converter_dir()
+    python = _venv_python(venv)
+    return python if (venv / CONVERTER_COMPLETE).exists() and python.exists() else None
 
 
-def link_app_packages(python: Path) -> None:
-    """Point the converter venv at this app's site-packages (again, if the app's venv moved).
+_checked: dict[Path, str] = {}
 
-    The venv borrows torch and the rest through a .pth line naming the app's folder; an app
-    reinstalled elsewhere would leave it naming a folder that is gone ("No module named ...").
-    """
-    app_site = sysconfig.get_paths()["purelib"]
-    venv_site = next(python.parent.parent.glob("lib/python3*/site-packages"), None)
-    if venv_site is None:
-        return
-    link = venv_site / "desktop_ocr_app.pth"
-    with contextlib.suppress(OSError):
-        if not link.exists() or link.read_text().strip() != app_site:
-            link.write_text(app_site + "\n")
+
+def _unusable(python: Path) -> str:
+    """Why `python` cannot run the export ('' when it can); asked once per process."""
+    if python not in _checked:
+        if not python.exists():
+            _checked[python] = "does not exist"
+        else:
+            probe = (
+                "import importlib.util, sys; "
+                f"missing = [m for m in {CONVERTER_MODULES!r} if importlib.util.find_spec(m) is None]; "
+                "sys.exit('missing ' + ', '.join(missing) if missing else 0)"
+            )
+            try:
+                ran = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, timeout=120)
+            except (OSError, subprocess.TimeoutExpired) as error:
+                _checked[python] = f"cannot run ({error})"
+            else:
+                lines = ran.stderr.strip().splitlines()
+                _checked[python] = (
+                    "" if ran.returncode == 0 else f"cannot export ({lines[-1] if lines else ran.returncode})"
+                )
+    return _checked[python]
 
 
 def setup_converter(progress: ConvertProgress | None = None) -> Path:
-    """Create the converter venv (once, needs the network: ~150 MB on top of the app's torch)."""
+    """Create this app's converter venv (once; needs the network: about 6 GB, torch with its CUDA libraries).
+
+    Built in a folder of its own and renamed into place when complete, so an interrupted or
+    concurrent setup never leaves a half-made converter where one is looked for.
+    """
     say = progress or (lambda _line: None)
-    venv = cache_root() / "converter"
-    python = venv / "bin" / "python"
-    say(f"setting up the OpenVINO converter in {venv}")
+    venv = converter_dir()
+    python = _venv_python(venv)
+    if (venv / CONVERTER_COMPLETE).exists() and python.exists():
+        return python
+    building = venv.with_name(f"{venv.name}.partial-{os.getpid()}")
+    say(f"setting up the OpenVINO converter in {venv} (once; about 6 GB: torch with its CUDA libraries)")
+    pins = converter_pins()
     try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-        # The app's own site-packages come after the venv's: torch is shared, transformers shadowed.
-        link_app_packages(python)
-        pins = [*CONVERTER_REQUIREMENTS, *_runtime_pins()]
+        shutil.rmtree(building, ignore_errors=True)
+        building.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-m", "venv", str(building)], check=True, capture_output=True)
         subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", *pins], check=True, capture_output=True
+            [str(_venv_python(building)), "-m", "pip", "install", "--quiet", *pins],
+            check=True,
+            capture_output=True,
         )
+        (building / CONVERTER_COMPLETE).write_text("\n".join(pins) + "\n")
+        if venv.exists() and not (venv / CONVERTER_COMPLETE).exists():
+            shutil.rmtree(venv)  # a venv of an earlier, broken setup
+        with contextlib.suppress(OSError):  # another setup finished first: keep that one
+            building.rename(venv)
     except (OSError, subprocess.CalledProcessError) as error:
-        shutil.rmtree(venv, ignore_errors=True)
         detail = getattr(error, "stderr", b"") or b""
         text = detail.decode(errors="replace").strip().splitlines() if isinstance(detail, bytes) else []
         raise ModelLoadError(f"cannot set up the OpenVINO converter: {text[-1] if text else error}") from None
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    _checked.pop(python, None)
     return python
 
 
@@ -136,7 +199,7 @@ def convert(
     target = converted_folder(model_path, weights)
     if is_converted(target):
         return target
-    python = python or converter_python() or setup_converter(say)
+    python = python or converter_python(say) or setup_converter(say)
     size = sum(f.stat().st_size for f in model_path.glob("*.safetensors"))
     say(
         f"converting {model_path.name} to OpenVINO {weights} (once; needs about "

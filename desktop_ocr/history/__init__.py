@@ -7,8 +7,9 @@ store.search("inv 2024", limit=50)  # newest first, with snippets
 """
 
 from .images import THUMBNAIL_HEIGHT, PageImage
-from .opening import open_folder, open_history
+from .opening import open_folder, open_history, read_only_reason
 from .paths import DATA_DIR_ENV, data_dir, default_data_dir
+from .reading import open_for_reading
 from .records import NewPage, NewRecord, Page, Record, Source, State, Summary, Turn, first_line, stats_dict
 from .search import MATCH_END, MATCH_START, fts_query, snippet_html, snippet_plain
 from .store import HistoryError, HistoryStore, Retention
@@ -35,7 +36,9 @@ __all__ = [
     "first_line",
     "fts_query",
     "open_folder",
+    "open_for_reading",
     "open_history",
+    "read_only_reason",
     "snippet_html",
     "snippet_plain",
     "stats_dict",

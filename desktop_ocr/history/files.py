@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from .paths import write_private
-
-ORPHAN_AGE_S = 3600.0  # an uncommitted image younger than this may belong to a write in progress
 
 
 class ImageFiles:
@@ -32,22 +30,20 @@ class ImageFiles:
     def delete(self, name: str) -> None:
         (self.folder / name).unlink(missing_ok=True)
 
-    def sweep(self, referenced: set[str]) -> int:
-        """Delete images no record names: left by a crash between writing them and the commit."""
+    def sweep(self, deleted: Iterable[str]) -> int:
+        """Delete the files of deleted records (left by a crash between the commit and the unlink)."""
         removed = 0
-        cutoff = time.time() - ORPHAN_AGE_S
-        # scandir, and stat only the unreferenced: opening a 10,000-record history waits on this.
-        with os.scandir(self.folder) as entries:
-            for entry in entries:
-                if not entry.name.endswith(".png") or entry.name in referenced:
-                    continue
-                try:
-                    if entry.stat().st_mtime < cutoff:
-                        os.unlink(entry.path)
-                        removed += 1
-                except OSError:
-                    continue
+        for name in deleted:
+            path = self.folder / name
+            if path.exists():
+                path.unlink(missing_ok=True)
+                removed += 1
         return removed
+
+    def unreferenced(self, referenced: set[str]) -> list[str]:
+        """Images no record names: a crash's uncommitted writes, or the images of records lost to damage."""
+        with os.scandir(self.folder) as entries:
+            return [e.name for e in entries if e.name.endswith(".png") and e.name not in referenced]
 
 
 class ImageMemory:
@@ -75,5 +71,8 @@ class ImageMemory:
     def delete(self, name: str) -> None:
         self.images.pop(name, None)
 
-    def sweep(self, referenced: set[str]) -> int:
+    def sweep(self, deleted: Iterable[str]) -> int:
         return 0
+
+    def unreferenced(self, referenced: set[str]) -> list[str]:
+        return [name for name in self.images if name not in referenced]

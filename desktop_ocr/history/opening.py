@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from .files import ImageFiles
 from .paths import ASIDE_DIR, DB_NAME, IMAGES_DIR, data_dir, private_dir, touch_private
 from .schema import VERSION, NewerSchemaError, migrate
 from .store import HistoryStore, Retention
+from .wal import wal_damage
 
 OPEN_TIMEOUT_S = 2.0  # a lock held longer than this at start-up is treated as stuck
 BUSY_TIMEOUT_MS = 5000  # later writes wait this long for another process (e.g. `--cli --record`)
@@ -45,31 +48,45 @@ def open_folder(
             retention, f"History is not kept this session: cannot use {folder} ({error.strerror or error})"
         )
     path = folder / DB_NAME
+    read_only = read_only_reason(folder)
+    if read_only:
+        return HistoryStore.in_memory(
+            retention, f"History is not kept this session: {folder} is read-only ({read_only})"
+        )
     warning = ""
     try:
+        # Before SQLite opens it: SQLite would silently drop the committed frames after a bad one.
+        damage = wal_damage(path.with_name(DB_NAME + "-wal"))
+        if damage:
+            raise DamagedLogError(damage)
         db = connect(path, timeout)
     except NewerSchemaError as error:
         # Not ours to set aside: a newer desktop-ocr can still read it.
         return HistoryStore.in_memory(
             retention, f"History is not kept this session: {path} is from a newer desktop-ocr ({error})"
         )
-    except (sqlite3.Error, OSError) as error:
-        reason = "locked" if "locked" in str(error) or "busy" in str(error) else "unreadable"
+    except (sqlite3.Error, OSError, DamagedLogError) as error:
+        if isinstance(error, DamagedLogError):
+            reason, what = "damaged", "history's write-ahead log"
+        else:
+            reason = "locked" if "locked" in str(error) or "busy" in str(error) else "unreadable"
+            what = "history database"
         try:
             aside = set_aside(folder, reason)
             images = ImageFiles(private_dir(folder / IMAGES_DIR))
             db = connect(path, timeout)
         except (sqlite3.Error, OSError) as second:
             return HistoryStore.in_memory(
-                retention, f"History is not kept this session: {path} is {reason} ({error}; {second})"
+                retention,
+                f"History is not kept this session: {path} is {reason}"
+                f" ({one_line(error)}; {one_line(second)})",
             )
         warning = (
-            f"The history database was {reason} ({error}): it was moved to {aside} "
+            f"The {what} was {reason} ({one_line(error)}): it was moved to {aside} "
             "and a new, empty history started"
         )
     store = HistoryStore(db, images, folder, retention, warning)
-    referenced = {row[0] for row in db.execute("SELECT image FROM pages WHERE image IS NOT NULL")}
-    images.sweep(referenced)
+    store.sweep_deleted_images()
     store.apply_retention()
     return store
 
@@ -92,12 +109,33 @@ def connect(path: Path, timeout: float) -> sqlite3.Connection:
         migrate(db)
         check = db.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
-            raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
+            raise sqlite3.DatabaseError(f"database disk image is malformed: {one_line(check)}")
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     except BaseException:
         db.close()
         raise
     return db
+
+
+class DamagedLogError(Exception):
+    """The write-ahead log lost committed transactions (see wal.py)."""
+
+
+def one_line(error: object, limit: int = 160) -> str:
+    """A message on one line, cut: SQLite's check reports run to dozens of lines."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def read_only_reason(folder: Path) -> str:
+    """Why nothing can be written in `folder` (read-only media or folder), or ''."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return ""
+    except OSError as error:
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return error.strerror or str(error)
+        return ""
 
 
 def set_aside(folder: Path, reason: str) -> Path:

@@ -65,6 +65,12 @@ ALTER TABLE pages ADD COLUMN document_page INTEGER;
 ALTER TABLE records ADD COLUMN edited TEXT
 """
 
+# v4: images whose records the user deleted, until their files are gone. Only these are ever
+# swept: an image no record names is kept, since its record may have been lost to damage.
+_V4 = """
+CREATE TABLE deleted_images (name TEXT PRIMARY KEY)
+"""
+
 
 def _script(db: sqlite3.Connection, script: str) -> None:
     """Run statements inside the caller's transaction (executescript would commit it first)."""
@@ -92,6 +98,7 @@ MIGRATIONS: list[Migration] = [
     lambda db: _script(db, _V1),
     lambda db: _script(db, _V2),
     _v3,
+    lambda db: _script(db, _V4),
 ]
 VERSION = len(MIGRATIONS)
 

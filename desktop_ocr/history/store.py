@@ -184,12 +184,30 @@ class HistoryStore:
             ids = [row[0] for row in self._db.execute("SELECT id FROM records")]
         deleted = self._delete_ids(ids)
         with self._guard():
+            referenced = {r[0] for r in self._db.execute("SELECT image FROM pages WHERE image IS NOT NULL")}
+        # The user asked for everything to go: images no record names go too (a crash's leftovers).
+        for name in self._images.unreferenced(referenced):
+            self._images.delete(name)
+        with self._guard():
             # Deleted words stay in the index's old segments until merged; then rewrite the file.
             self._db.execute("INSERT INTO search(search) VALUES ('optimize')")
             self._db.execute("VACUUM")
             if self.on_disk:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return deleted
+
+    def sweep_deleted_images(self) -> int:
+        """Delete the files of records deleted before a crash could unlink them; returns how many."""
+        with self._guard():
+            names = [row[0] for row in self._db.execute("SELECT name FROM deleted_images")]
+        removed = self._images.sweep(names)
+        if names:
+            self.forget_deleted_images(names)
+        return removed
+
+    def forget_deleted_images(self, names: Sequence[str]) -> None:
+        with self._write() as db:
+            db.executemany("DELETE FROM deleted_images WHERE name = ?", [(n,) for n in names])
 
     def set_retention(self, retention: Retention) -> int:
         """New limits, applied now; returns how many records they removed."""
@@ -412,9 +430,12 @@ class HistoryStore:
                 db.execute(f"DELETE FROM turns WHERE record_id IN ({marks})", chunk)
                 db.execute(f"DELETE FROM pages WHERE record_id IN ({marks})", chunk)
                 deleted += db.execute(f"DELETE FROM records WHERE id IN ({marks})", chunk).rowcount
-        # After the commit: a crash in between leaves files that the next open sweeps away.
+            # Noted in the same commit: the next open deletes these files if a crash comes first.
+            db.executemany("INSERT OR IGNORE INTO deleted_images (name) VALUES (?)", [(n,) for n in names])
         for name in names:
             self._images.delete(name)
+        if names:
+            self.forget_deleted_images(names)
         if deleted and self.on_disk and not self._batch:
             with self._guard():
                 # Deleted text must not linger in the write-ahead log (secure_delete zeroes the pages).

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,13 @@ from ..core.incoming import SourceKind
 from ..core.settings_store import APPLICATION, ORGANIZATION, load_settings, settings_store
 from .application import App
 from .platform.hotkeys import HotkeyController
-from .platform.single_instance import InstanceServer, send_to_running_instance, server_name
+from .platform.single_instance import (
+    HANDOFF_WAIT_S,
+    InstanceLock,
+    InstanceServer,
+    send_to_running_instance,
+    server_name,
+)
 from .platform.tray import create_tray
 
 # Package data (desktop_ocr/resources/): in a checkout, a wheel and the PyInstaller bundle alike.
@@ -109,9 +117,12 @@ def handle_request(app: App, request: dict[str, Any]) -> None:
 def run(args: argparse.Namespace, flags: set[str]) -> int:
     existing = QApplication.instance()
     qt_app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    if send_to_running_instance(instance_request(args)):
-        return 0  # the running instance (and its warm model) took the request
+    lock = InstanceLock(server_name())
+    handed = hand_over(instance_request(args), lock, args.verbose)
+    if handed is not None:
+        return handed
     if args.quit:
+        lock.release()
         print("desktop-ocr: no running instance to quit", file=sys.stderr)
         return 0
     qt_app.setApplicationName(APPLICATION)
@@ -149,4 +160,40 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
     hotkey.stop()
     server.close()
     app.shut_down()
+    lock.release()
     return int(code)
+
+
+def hand_over(request: dict[str, Any], lock: InstanceLock, verbose: bool) -> int | None:
+    """Give `request` to the running instance: its exit code, or None when this process is to
+    be the running instance (it holds `lock` then).
+
+    While another process holds the lock (starting, or busy) the request waits for it rather
+    than opening a second window; one id across the attempts, so it is handled at most once.
+    """
+    request = {**request, "id": uuid.uuid4().hex}
+    deadline = time.monotonic() + HANDOFF_WAIT_S
+    said = False
+    while True:
+        # A quick first try: a responsive instance answers at once, and a busy one is said.
+        wait = 1.0 if not said else max(0.5, deadline - time.monotonic())
+        if send_to_running_instance(request, timeout_s=wait):
+            return 0  # the running instance (and its warm model) took the request
+        if lock.acquire():
+            return None
+        if time.monotonic() >= deadline:
+            print(
+                f"desktop-ocr: the running desktop-ocr (process {lock.holder() or '?'}) did not take the"
+                f" request within {HANDOFF_WAIT_S:.0f} s: nothing was done",
+                file=sys.stderr,
+            )
+            return 1
+        if not said:
+            said = True
+            if verbose:
+                print(
+                    f"desktop-ocr: waiting for the running desktop-ocr (process {lock.holder() or '?'})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        time.sleep(0.1)  # it is starting: its socket appears once its window is made

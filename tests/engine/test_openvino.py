@@ -5,13 +5,15 @@ Every comparison runs OpenVINO with dtype float32 (inference precision pinned to
 alone, the CPU plugin computes in bf16 on CPUs with native bf16, and the answers differ there.
 
 Conversion needs optimum-intel's exporter, which runs in its own environment (see
-engine/openvino_convert.py): point $DESKTOP_OCR_OV_CONVERTER at its Python, or have the
-cached converter venv; without either, or without the `openvino` extra, these tests skip.
+engine/openvino_convert.py): `make openvino-converter` sets it up, or point
+$DESKTOP_OCR_OV_CONVERTER at a Python that has optimum-intel; without either, or without the
+`openvino` extra, these tests skip.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,13 +38,16 @@ def ov_cache(tmp_path_factory: pytest.TempPathFactory):
         if os.environ.get("CI"):
             pytest.fail(message + " (.ci/run sets one up: a skip there would hide the backend's tests)")
         pytest.skip(message)
-    old = os.environ.get("XDG_CACHE_HOME")
+    # The converter found here keeps being used while the cache moves to a temporary folder.
+    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "DESKTOP_OCR_OV_CONVERTER")}
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("ov-cache"))
+    os.environ["DESKTOP_OCR_OV_CONVERTER"] = str(python)
     yield python
-    if old is None:
-        os.environ.pop("XDG_CACHE_HOME", None)
-    else:
-        os.environ["XDG_CACHE_HOME"] = old
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="module")
@@ -211,32 +216,104 @@ def test_auto_does_not_convert_a_small_model(tiny_model, tmp_path, monkeypatch):
 
 
 def test_explicit_openvino_reports_a_failed_conversion(tiny_model, tmp_path, monkeypatch):
+    from desktop_ocr.engine import openvino_convert
     from desktop_ocr.engine.backends import create_backend
     from desktop_ocr.engine.errors import ModelLoadError
 
+    def offline(_progress=None):
+        raise ModelLoadError("cannot set up the OpenVINO converter: no network")
+
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setenv("DESKTOP_OCR_OV_CONVERTER", str(tmp_path / "no-such-python"))
+    monkeypatch.setattr(openvino_convert, "setup_converter", offline)
     with pytest.raises(ModelLoadError, match="OpenVINO converter"):
         create_backend(EngineOptions(model=str(tiny_model), device="cpu", backend="openvino"))
 
 
-def test_converter_venv_is_relinked_to_this_apps_packages(tmp_path, monkeypatch):
-    """A converter made by an app venv that is gone (reinstalled, moved) still finds torch & co."""
-    import sysconfig
+def fake_converter(venv: Path) -> Path:
+    """A converter venv as setup_converter leaves it (its Python: this one)."""
+    from desktop_ocr.engine.openvino_convert import CONVERTER_COMPLETE
 
+    python = venv / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.symlink_to(sys.executable)
+    (venv / CONVERTER_COMPLETE).write_text("pins\n")
+    return python
+
+
+def test_a_converter_variable_naming_a_deleted_venv_falls_back_in_one_line(tmp_path, monkeypatch):
+    from desktop_ocr.engine import openvino_convert
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    gone = tmp_path / "deleted-venv" / "bin" / "python"
+    monkeypatch.setenv(openvino_convert.CONVERTER_ENV_VAR, str(gone))
+    ours = fake_converter(openvino_convert.converter_dir())
+    said: list[str] = []
+    assert openvino_convert.converter_python(said.append) == ours
+    assert len(said) == 1 and str(gone) in said[0] and "does not exist" in said[0]
+
+
+def test_a_converter_variable_naming_a_python_that_cannot_export_falls_back(tmp_path, monkeypatch):
+    """The old failure: a venv whose borrowed packages are gone ("No module named 'packaging'")."""
+    from desktop_ocr.engine import openvino_convert
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    broken = tmp_path / "broken" / "bin" / "python"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("#!/bin/sh\necho \"ModuleNotFoundError: No module named 'packaging'\" >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv(openvino_convert.CONVERTER_ENV_VAR, str(broken))
+    said: list[str] = []
+    assert openvino_convert.converter_python(said.append) is None  # none set up: convert() sets one up
+    assert said == [
+        f"{openvino_convert.CONVERTER_ENV_VAR}={broken} cannot export (ModuleNotFoundError: No module named"
+        f" 'packaging'): using the converter in {openvino_convert.converter_dir()}"
+    ]
+
+
+def test_two_installs_never_share_or_rewrite_a_converter(tmp_path, monkeypatch):
+    """Each install's converter is keyed by its pins; finding one changes nothing in it."""
     from desktop_ocr.engine import openvino_convert
 
     monkeypatch.delenv(openvino_convert.CONVERTER_ENV_VAR, raising=False)
-    monkeypatch.setattr(openvino_convert, "cache_root", lambda: tmp_path)
-    python = tmp_path / "converter" / "bin" / "python"
-    python.parent.mkdir(parents=True)
-    python.touch()
-    site = tmp_path / "converter" / "lib" / "python3.11" / "site-packages"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(openvino_convert, "_runtime_pins", lambda: ["openvino==2026.4.1"])
+    first = openvino_convert.converter_dir()
+    assert openvino_convert.converter_dir() == first  # the same pins: the same converter
+    monkeypatch.setattr(openvino_convert, "_runtime_pins", lambda: ["openvino==2026.5.0"])
+    second = openvino_convert.converter_dir()
+    assert second != first
+    python = fake_converter(second)
+    site = second / "lib" / "python3.11" / "site-packages"
     site.mkdir(parents=True)
-    (site / "desktop_ocr_app.pth").write_text("/gone/.venv/lib/python3.11/site-packages\n")
-
+    before = sorted(p.relative_to(second) for p in second.rglob("*"))
     assert openvino_convert.converter_python() == python
-    assert (site / "desktop_ocr_app.pth").read_text().strip() == sysconfig.get_paths()["purelib"]
+    assert sorted(p.relative_to(second) for p in second.rglob("*")) == before  # no .pth written
+    assert not list(second.rglob("*.pth"))
+
+
+def test_the_converter_borrows_nothing_from_the_app(ov_cache):
+    """The converter venv the app set up (`make openvino-converter`) imports torch and
+    transformers from itself, and a Python that can export passes the app's check."""
+    import subprocess
+    import sysconfig
+
+    from desktop_ocr.engine.openvino_convert import CONVERTER_COMPLETE, _unusable
+
+    assert _unusable(ov_cache) == ""
+    where = subprocess.run(
+        [str(ov_cache), "-c", "import sys, torch, transformers; print(sys.prefix);"
+         " print(torch.__file__); print(transformers.__file__); print(transformers.__version__)"],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    if not (Path(where[0]) / CONVERTER_COMPLETE).exists():
+        pytest.skip(f"{ov_cache} is a converter from outside the app ($DESKTOP_OCR_OV_CONVERTER)")
+    prefix = Path(where[0])
+    assert Path(where[1]).is_relative_to(prefix) and Path(where[2]).is_relative_to(prefix)
+    assert where[3] == "5.0.0"
+    assert "include-system-site-packages = false" in (prefix / "pyvenv.cfg").read_text()
+    app_site = sysconfig.get_paths()["purelib"]
+    assert not [pth for pth in prefix.rglob("*.pth") if app_site in pth.read_text()]
 
 
 def test_conversion_progress_says_each_bar_once_per_tenth():

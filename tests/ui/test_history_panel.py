@@ -178,6 +178,10 @@ def test_corrupt_database_warns_once_and_the_app_works(qtbot, make_app, tmp_path
     (record_id,) = app.add_paths([write_noise(tmp_path / "a.png")])
     wait_answered(qtbot, app, record_id)
     assert stored(app).count() == 1
+    # Still said once the status bar has moved on, in full.
+    app.window.statusBar().showMessage("something else")
+    notice = app.window.history.notice
+    assert not notice.isHidden() and notice.text() == app.window.history.warning and notice.wordWrap()
 
 
 def test_kill_9_keeps_the_finished_record(tiny_model, tmp_path):

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListView,
     QMainWindow,
@@ -95,6 +96,13 @@ class HistoryPanel(QObject):
             button.setDefaultAction(action)
             row.addWidget(button)
         layout.addLayout(row)
+        # A set-aside history is said here for the whole session: the status bar's line is
+        # replaced by the next message (the model becoming ready) and cut at the window's width.
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
+        layout.addWidget(self.notice)
         layout.addWidget(self.list_view, 1)
         self.sync.open(settings)
 
@@ -111,6 +119,9 @@ class HistoryPanel(QObject):
         if warning and not self._warned:
             self._warned = True
             self.warning = warning
+            self.notice.setText(warning)
+            self.notice.setToolTip(warning)
+            self.notice.show()
             self.window.statusBar().showMessage(warning, 30000)
 
     def apply_settings(self, old: Settings, new: Settings) -> None:
