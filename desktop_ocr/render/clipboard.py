@@ -1,0 +1,46 @@
+"""What the window puts on the clipboard for a paste elsewhere: the same content as HTML and text.
+
+Qt-free: the window turns a ClipboardPayload into QMimeData (text/html + text/plain), so
+the application pasted into picks the richest format it understands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .export import is_bare_formula, to_plain_text
+from .html_export import markdown_to_html_body
+from .table_export import to_html_tables, to_tsv
+from .tables import Table, find_tables
+
+
+@dataclass(frozen=True)
+class ClipboardPayload:
+    html: str  # text/html
+    text: str  # text/plain
+
+
+def for_word(text: str, latex_mode: bool = False) -> ClipboardPayload:
+    """"Copy for Word": the answer as HTML with each formula a MathML <math> element.
+
+    Word turns MathML in pasted HTML into editable equations; model text is escaped and
+    links are limited to safe schemes by html_export (the HTML is never the model's own).
+    """
+    source = f"$${text.strip()}$$" if is_bare_formula(text, latex_mode) else text
+    body = markdown_to_html_body(source)
+    page = f'<html>\n<head>\n<meta charset="utf-8">\n</head>\n<body>\n{body}</body>\n</html>\n'
+    return ClipboardPayload(html=page, text=to_plain_text(text, latex_mode))
+
+
+def for_spreadsheet(tables: Sequence[Table]) -> ClipboardPayload:
+    """"Copy table": TSV and an HTML table, so Calc, Excel and Google Sheets paste cells."""
+    return ClipboardPayload(html=to_html_tables(tables), text=to_tsv(tables))
+
+
+def tables_to_copy(text: str, index: int | None = None) -> list[Table]:
+    """The table under the cursor (by index among the answer's tables), else all of them."""
+    tables = find_tables(text)
+    if index is not None and 0 <= index < len(tables):
+        return [tables[index]]
+    return tables
