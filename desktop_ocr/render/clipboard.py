@@ -22,7 +22,7 @@ class ClipboardPayload:
 
 
 def for_word(text: str, latex_mode: bool = False) -> ClipboardPayload:
-    """"Copy for Word": the answer as HTML with each formula a MathML <math> element.
+    """ "Copy for Word": the answer as HTML with each formula a MathML <math> element.
 
     Word turns MathML in pasted HTML into editable equations; model text is escaped and
     links are limited to safe schemes by html_export (the HTML is never the model's own).
@@ -34,7 +34,7 @@ def for_word(text: str, latex_mode: bool = False) -> ClipboardPayload:
 
 
 def for_spreadsheet(tables: Sequence[Table]) -> ClipboardPayload:
-    """"Copy table": TSV and an HTML table, so Calc, Excel and Google Sheets paste cells."""
+    """ "Copy table": TSV and an HTML table, so Calc, Excel and Google Sheets paste cells."""
     return ClipboardPayload(html=to_html_tables(tables), text=to_tsv(tables))
 
 

@@ -60,7 +60,7 @@ def to_html_tables(tables: Sequence[Table]) -> str:
             cells = "".join(f"<td>{html.escape(cell).replace(chr(10), '<br>')}</td>" for cell in row)
             rows.append(f"<tr>{cells}</tr>")
         parts.append('<table border="1">\n' + "\n".join(rows) + "\n</table>")
-    return "<html><head><meta charset=\"utf-8\"></head><body>\n" + "\n<br>\n".join(parts) + "\n</body></html>\n"
+    return '<html><head><meta charset="utf-8"></head><body>\n' + "\n<br>\n".join(parts) + "\n</body></html>\n"
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def write_xlsx(path: str | Path, sheets: Sequence[NamedTable]) -> None:
     from openpyxl.styles import Alignment
 
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     wrap = Alignment(wrap_text=True, vertical="top")
     for name, named in zip(sheet_names([s.name for s in sheets]), sheets, strict=True):
         sheet = workbook.create_sheet(name)

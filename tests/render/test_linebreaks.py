@@ -35,8 +35,7 @@ def test_without_dehyphenation_the_hyphen_stays():
 
 def test_single_puts_prose_on_one_line():
     assert apply_line_breaks(WRAPPED, LineBreaks.SINGLE) == (
-        "Results The measured interference was small and Jean-Paul agreed. "
-        "Second paragraph on two lines."
+        "Results The measured interference was small and Jean-Paul agreed. Second paragraph on two lines."
     )
 
 

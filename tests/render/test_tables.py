@@ -64,7 +64,10 @@ def test_tables_come_in_order_whatever_their_syntax():
 
 
 def test_html_spans_fill_the_grid_with_empty_cells():
-    answer = "<table><tr><td colspan=2>a</td><td rowspan=2>b</td></tr><tr><td>c</td><td>d &amp; e</td></tr></table>"
+    answer = (
+        "<table><tr><td colspan=2>a</td><td rowspan=2>b</td></tr>"
+        "<tr><td>c</td><td>d &amp; e</td></tr></table>"
+    )
     assert find_tables(answer)[0].rows == (("a", "", "b"), ("c", "d & e", ""))
 
 
@@ -77,7 +80,7 @@ def test_tsv_and_csv_read_back_as_the_cells(answer):
 
 @pytest.mark.parametrize("answer", [MARKDOWN, HTML], ids=["markdown", "html"])
 def test_csv_file_is_utf8_with_a_bom_and_tables_are_apart_by_an_empty_row(answer, tmp_path):
-    tables = find_tables(answer) + [Table((("Ünïcode €",),))]
+    tables = [*find_tables(answer), Table((("Ünïcode €",),))]
     path = tmp_path / "out.csv"
     write_csv(path, tables)
     raw = path.read_bytes()
