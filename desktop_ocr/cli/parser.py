@@ -12,7 +12,6 @@ from ..engine.server import API_KEY_ENV
 
 CAPTURE_HANDLERS = ("qt", "mss", "portal", "grim", "spectacle")
 OUTPUT_FORMATS = ("text", "json")
-TABLE_FORMATS = ("csv", "xlsx")  # -o writes the answers' tables (cli/tables_out.py)
 LINE_MODES = ("keep", "paragraphs", "single")  # render/linebreaks.py's LineBreaks
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -124,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_document_flags(parser: argparse.ArgumentParser) -> None:
     """PDFs, multi-page TIFFs and folders (--cli)."""
     from ..documents import FORMATS
+    from ..documents.tables import TABLE_FORMATS  # -o writes the answers' tables
 
     docs = parser.add_argument_group("documents and folders (with --cli)")
     docs.add_argument(
