@@ -15,6 +15,7 @@ from ..engine import presets as prompt_presets
 from ..engine.prompts import Mode
 from ..engine.server import ServerOptions
 from ..render.export import Delimiters
+from ..render.linebreaks import LineBreaks
 from ..render.marks import DEFAULT_UNCERTAIN_BELOW
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ class Settings:
     max_new_tokens: int = defaults.DEFAULT_MAX_NEW_TOKENS
     mode: str = Mode.TEXT.value
     delimiters: str = Delimiters.DOLLAR.value
+    line_breaks: str = LineBreaks.KEEP.value  # the answer's line breaks as first shown and copied
     auto_copy: bool = False
     capture_handler: str = ""  # empty: the first that works
     keep_in_tray: bool = False
@@ -140,6 +142,8 @@ def load_settings(store: QSettings) -> Settings:
         settings = replace(settings, uncertain_below=base.uncertain_below)
     if settings.delimiters not in {d.value for d in Delimiters}:
         settings = replace(settings, delimiters=base.delimiters)
+    if settings.line_breaks not in {mode.value for mode in LineBreaks}:
+        settings = replace(settings, line_breaks=base.line_breaks)
     try:
         prompt_presets.parse(settings.presets)
     except prompt_presets.PresetError:

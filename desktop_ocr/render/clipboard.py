@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .export import is_bare_formula, to_plain_text
 from .html_export import markdown_to_html_body
 from .table_export import to_html_tables, to_tsv
-from .tables import Table, find_tables
+from .tables import Table, find_tables, markdown_table
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,10 @@ def for_spreadsheet(tables: Sequence[Table]) -> ClipboardPayload:
     return ClipboardPayload(html=to_html_tables(tables), text=to_tsv(tables))
 
 
-def tables_to_copy(text: str, index: int | None = None) -> list[Table]:
-    """The table under the cursor (by index among the answer's tables), else all of them."""
-    tables = find_tables(text)
-    if index is not None and 0 <= index < len(tables):
-        return [tables[index]]
-    return tables
+def tables_to_copy(text: str, drawn_index: int | None = None) -> list[Table]:
+    """The table under the cursor (the pane's `drawn_index`-th drawn table), else all of them."""
+    if drawn_index is not None:
+        table = markdown_table(text, drawn_index)
+        if table is not None:
+            return [table]
+    return find_tables(text)

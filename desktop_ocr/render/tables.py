@@ -7,7 +7,7 @@ text, formulas kept as `$TeX$`, and `<br>` as a line break inside the cell.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from markdown_it.token import Token
@@ -25,6 +25,8 @@ class Table:
     """Rows of cell texts, every row as wide as the widest; the first row is the header if any."""
 
     rows: tuple[tuple[str, ...], ...]
+    # "markdown" or "html": the pane draws Markdown tables as tables, HTML ones as their source.
+    origin: str = field(default="markdown", compare=False)
 
     @property
     def width(self) -> int:
@@ -39,10 +41,17 @@ def find_tables(text: str) -> list[Table]:
         tables += _markdown_tables(text[last : match.start()])
         table = _html_table(match.group())
         if table.rows:
+            table = Table(table.rows, origin="html")
             tables.append(table)
         last = match.end()
     tables += _markdown_tables(text[last:])
     return tables
+
+
+def markdown_table(text: str, index: int) -> Table | None:
+    """The answer's `index`-th Markdown table (the pane's `index`-th drawn table), if any."""
+    drawn = [table for table in find_tables(text) if table.origin == "markdown"]
+    return drawn[index] if 0 <= index < len(drawn) else None
 
 
 def html_table_spans(text: str) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ from ...core.settings_store import Settings
 from ...engine import options as defaults
 from ...engine.prompts import Mode
 from ...render.export import Delimiters
+from ...render.linebreaks import LINE_BREAK_LABELS
 from .sections import HotkeySection, PresetsSection, RuntimeSection
 
 
@@ -73,6 +74,11 @@ class SettingsDialog(QDialog):
         form.addRow("Default mode", self.mode)
         self.delimiters = _combo([d.value for d in Delimiters], settings.delimiters)
         form.addRow("LaTeX delimiters", self.delimiters)
+        self.line_breaks = QComboBox()
+        for mode, label in LINE_BREAK_LABELS.items():
+            self.line_breaks.addItem(label, mode.value)
+        self.line_breaks.setCurrentIndex(max(self.line_breaks.findData(settings.line_breaks), 0))
+        form.addRow("Line breaks (shown answer and copies)", self.line_breaks)
         self.auto_copy = QCheckBox("Copy the result when a recognition finishes")
         self.auto_copy.setChecked(settings.auto_copy)
         form.addRow("", self.auto_copy)
@@ -207,6 +213,7 @@ class SettingsDialog(QDialog):
             max_new_tokens=self.max_new_tokens.value(),
             mode=self.mode.currentText(),
             delimiters=self.delimiters.currentText(),
+            line_breaks=str(self.line_breaks.currentData()),
             auto_copy=self.auto_copy.isChecked(),
             capture_handler=self.capture_handler.currentText(),
             keep_in_tray=self.keep_in_tray.isChecked(),

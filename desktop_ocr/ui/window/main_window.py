@@ -28,6 +28,7 @@ from ...core.session import RecognitionSession
 from ...core.settings_store import Settings
 from ...engine.presets import Preset
 from ...render.export import Delimiters
+from ...render.linebreaks import LineBreaks
 from ..documents.dialogs import save_record_as
 from ..documents.window_documents import WindowDocuments
 from ..history.panel import HistoryPanel
@@ -119,9 +120,12 @@ class MainWindow(QMainWindow):
         splitter.setSizes([400, 600])
         actions = window_actions.build_actions(self)
         button, self.copy_as = window_actions.copy_button(actions["copy"], self.copy_as_format)
+        self.lines_box = window_actions.lines_box(self.settings.line_breaks, self.set_line_breaks)
+        self.view.lines = LineBreaks(self.lines_box.currentData())
         widgets: dict[str, QWidget | list[QWidget]] = {
             "question": [self.mode_box, self.custom_prompt],
             "copy_button": button,
+            "lines": self.lines_box,
         }
         self.addToolBar(window_actions.build_toolbar(actions, widgets))
         self.welcome = QLabel(window_actions.welcome_text(actions))
@@ -283,8 +287,20 @@ class MainWindow(QMainWindow):
 
     # ----- copy
     def copy_as_format(self, fmt: str) -> None:
-        line = copying.copy(self.current_item(), fmt, Delimiters(self.settings.delimiters))
+        cursor = self.pane.textCursor()
+        table = copying.drawn_table_index(self.pane.document(), cursor.selectionStart())
+        line = copying.copy(
+            self.current_item(), fmt, Delimiters(self.settings.delimiters), self.view.lines, table
+        )
         self.statusBar().showMessage(line, 3000)
+
+    def copy_table(self) -> None:
+        self.copy_as_format(copying.TABLE)
+
+    def set_line_breaks(self, lines: LineBreaks) -> None:
+        """Show the answer (and copy it) with these line breaks; the record keeps what the model wrote."""
+        self.view.lines = lines
+        self.view.refresh()
 
     def _copy_formula(self, tex: str) -> None:
         copying.put_on_clipboard(tex)
@@ -312,6 +328,8 @@ class MainWindow(QMainWindow):
         store = self.store if self.persist else None
         old, self.settings = self.settings, settings
         reload = apply_settings(old, settings, self.history, self.session, self.notifier, store)
+        if settings.line_breaks != old.line_breaks:  # a new default is also the current choice
+            self.lines_box.setCurrentIndex(max(self.lines_box.findData(settings.line_breaks), 0))
         self.view.refresh()  # the marks follow a new threshold
         self.question.fill(settings.preset_list(), self.mode_box.currentData() or settings.mode)
         if reload:
