@@ -24,7 +24,7 @@ class ClipboardPayload:
 def for_word(text: str, latex_mode: bool = False) -> ClipboardPayload:
     """ "Copy for Word": the answer as HTML with each formula a MathML <math> element.
 
-    Word turns MathML in pasted HTML into editable equations; model text is escaped and
+    MathML is the equation form Word takes from HTML; model text is escaped and
     links are limited to safe schemes by html_export (the HTML is never the model's own).
     """
     source = f"$${text.strip()}$$" if is_bare_formula(text, latex_mode) else text
