@@ -53,6 +53,15 @@ def test_word_plain_text_has_formulas_as_tex():
     assert "<math" not in text
 
 
+def test_rtf_escapes_text_and_writes_formulas_as_rtf_math():
+    from desktop_ocr.render.rtf import escape, to_rtf
+
+    assert escape("a{b}\\c é 😀") == "a\\{b\\}\\\\c \\u233? \\u-10179?\\u-8704?"
+    rtf = to_rtf("Fraction $\\frac{a}{b}$ {not a group}")
+    assert "{\\mf{\\mnum {\\mr a}}{\\mden {\\mr b}}}" in rtf
+    assert "\\{not a group\\}" in rtf
+
+
 def test_a_bare_latex_answer_is_one_displayed_formula():
     maths = list(_parsed(for_word(r"\frac{a}{b}", latex_mode=True).html).iter(f"{MATHML}math"))
     assert [m.get("display") for m in maths] == ["block"]
@@ -81,7 +90,7 @@ def test_libreoffice_writer_reads_the_word_html(tmp_path):
     """The HTML as Writer imports it (what a paste does): prose, each formula in its place, the table.
 
     Writer 7.4 reads each <math> element's content as text in its place; it makes no
-    formula objects from HTML (see README, Where the answer goes).
+    formula objects from HTML (the RTF beside it gives those: the next test).
     """
     source = tmp_path / "paste.html"
     source.write_text(for_word(ANSWER).html, encoding="utf-8")
@@ -109,3 +118,52 @@ def test_libreoffice_writer_reads_the_word_html(tmp_path):
     assert any(p.startswith("∫01xdx=12") for p in paragraphs)
     cells = ["".join(c.itertext()) for c in content.iter(f"{TABLE}table-cell")]
     assert cells == ["Name", "Value", "a", "1"]
+
+
+def _odt_from(tmp_path, name: str, data: str):
+    source = tmp_path / name
+    source.write_text(data, encoding="ascii")
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "odt",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    return zipfile.ZipFile(tmp_path / f"{source.stem}.odt")
+
+
+DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_makes_formula_objects_of_the_word_rtf(tmp_path):
+    """The RTF of Copy for Word, read by Writer: each formula an embedded Math object, in its place."""
+    answer = ANSWER + "\n\nRoots $\\sqrt[3]{x} + \\hat{a}$ and $\\begin{pmatrix}1&0\\\\0&1\\end{pmatrix}$ é."
+    with _odt_from(tmp_path, "paste.rtf", for_word(answer).rtf) as odt:
+        content = ElementTree.fromstring(odt.read("content.xml"))
+        objects = [o.get(f"{XLINK}href").removeprefix("./") for o in content.iter(f"{DRAW}object")]
+        # Each object is a Math formula: MathML with its StarMath source as the annotation.
+        starmath = [
+            ElementTree.fromstring(odt.read(f"{name}/content.xml")).findtext(f".//{MATHML}annotation")
+            for name in objects
+        ]
+    assert len(objects) == 4  # E = mc^2, the displayed integral, the root and accent, the matrix
+    assert starmath[0] == "E = m {c} ^ {2}"
+    assert "over" in starmath[1] and "nroot {3} {x}" in starmath[2] and "matrix" in starmath[3]
+    first = next(p for p in content.iter(f"{TEXT}p") if "Energy" in "".join(p.itertext()))
+    assert first.find(f".//{DRAW}object") is not None  # inline, inside its sentence
+    paragraphs = ["".join(p.itertext()) for p in content.iter(f"{TEXT}p")]
+    assert "NameValue" in paragraphs  # a table row: its cells a tab apart in one paragraph
+    assert paragraphs[-1].endswith(" é.")

@@ -67,6 +67,9 @@ def test_copy_for_word_is_html_with_mathml_and_plain_text(qtbot, window, tmp_pat
     assert "text/plain" in formats and "text/html" in formats
     assert '<math xmlns="http://www.w3.org/1998/Math/MathML"' in html
     assert "<math" not in text and "Energy $E = mc^2$" in text
+    assert "text/rtf" in formats  # for LibreOffice, which makes formula objects of RTF math
+    rtf = bytes(QGuiApplication.clipboard().mimeData().data("text/rtf").data()).decode("ascii")
+    assert rtf.startswith("{\\rtf1") and "{\\mmath" in rtf
 
 
 def test_line_breaks_change_the_pane_and_copies_but_not_the_record(qtbot, window, tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QByteArray, QMimeData
 from PySide6.QtGui import QGuiApplication, QTextDocument, QTextTable
 
 from ...core.records import Record
@@ -50,11 +50,18 @@ def put_on_clipboard(text: str) -> None:
     QGuiApplication.clipboard().setText(text)
 
 
+# Qt names no RTF format of its own: text/rtf on X11 and Wayland, Windows' registered name there.
+RTF_FORMATS = ("text/rtf", 'application/x-qt-windows-mime;value="Rich Text Format"')
+
+
 def put_payload_on_clipboard(payload: ClipboardPayload) -> None:
-    """text/html and text/plain together: the application pasted into takes what it reads best."""
+    """HTML, RTF and plain text together: the application pasted into takes what it reads best."""
     mime = QMimeData()
     mime.setHtml(payload.html)
     mime.setText(payload.text)
+    if payload.rtf:
+        for name in RTF_FORMATS:
+            mime.setData(name, QByteArray(payload.rtf.encode("ascii")))
     QGuiApplication.clipboard().setMimeData(mime)
 
 
