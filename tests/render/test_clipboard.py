@@ -85,33 +85,43 @@ TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_writer_reads_the_word_html(tmp_path):
-    """The HTML as Writer imports it (what a paste does): prose, each formula in its place, the table.
+@pytest.fixture(scope="module")
+def soffice_profile(tmp_path_factory):
+    """One LibreOffice profile for the module: making one is most of a first conversion's time."""
+    return tmp_path_factory.mktemp("soffice")
 
-    Writer 7.4 reads each <math> element's content as text in its place; it makes no
-    formula objects from HTML (the RTF beside it gives those: the next test).
-    """
-    source = tmp_path / "paste.html"
-    source.write_text(for_word(ANSWER).html, encoding="utf-8")
-    profile = tmp_path / "profile"
+
+def _odt_from(folder, profile, name: str, data: str) -> zipfile.ZipFile:
+    """`data` saved as `name` and converted by LibreOffice Writer, as a paste would read it."""
+    source = folder / name
+    source.write_text(data, encoding="utf-8")
     subprocess.run(
         [
             str(SOFFICE),
-            f"-env:UserInstallation={profile.as_uri()}",
+            f"-env:UserInstallation={(profile / 'profile').as_uri()}",
             "--headless",
             "--convert-to",
             "odt",
             "--outdir",
-            str(tmp_path),
+            str(folder),
             str(source),
         ],
         check=True,
         capture_output=True,
         timeout=180,
-        env={**os.environ, "HOME": str(tmp_path)},
+        env={**os.environ, "HOME": str(profile)},
     )
-    with zipfile.ZipFile(tmp_path / "paste.odt") as odt:
+    return zipfile.ZipFile(folder / f"{source.stem}.odt")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_writer_reads_the_word_html(tmp_path, soffice_profile):
+    """The HTML as Writer imports it (what a paste does): prose, each formula in its place, the table.
+
+    Writer 7.4 reads each <math> element's content as text in its place; it makes no
+    formula objects from HTML (the RTF beside it gives those: the next test).
+    """
+    with _odt_from(tmp_path, soffice_profile, "paste.html", for_word(ANSWER).html) as odt:
         content = ElementTree.fromstring(odt.read("content.xml"))
     paragraphs = ["".join(p.itertext()).strip() for p in content.iter(f"{TEXT}p")]
     assert "Energy E=mc2 holds." in paragraphs
@@ -120,38 +130,15 @@ def test_libreoffice_writer_reads_the_word_html(tmp_path):
     assert cells == ["Name", "Value", "a", "1"]
 
 
-def _odt_from(tmp_path, name: str, data: str):
-    source = tmp_path / name
-    source.write_text(data, encoding="ascii")
-    profile = tmp_path / "profile"
-    subprocess.run(
-        [
-            str(SOFFICE),
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "odt",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={**os.environ, "HOME": str(tmp_path)},
-    )
-    return zipfile.ZipFile(tmp_path / f"{source.stem}.odt")
-
-
 DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_makes_formula_objects_of_the_word_rtf(tmp_path):
+def test_libreoffice_makes_formula_objects_of_the_word_rtf(tmp_path, soffice_profile):
     """The RTF of Copy for Word, read by Writer: each formula an embedded Math object, in its place."""
     answer = ANSWER + "\n\nRoots $\\sqrt[3]{x} + \\hat{a}$ and $\\begin{pmatrix}1&0\\\\0&1\\end{pmatrix}$ é."
-    with _odt_from(tmp_path, "paste.rtf", for_word(answer).rtf) as odt:
+    with _odt_from(tmp_path, soffice_profile, "paste.rtf", for_word(answer).rtf) as odt:
         content = ElementTree.fromstring(odt.read("content.xml"))
         objects = [o.get(f"{XLINK}href").removeprefix("./") for o in content.iter(f"{DRAW}object")]
         # Each object is a Math formula: MathML with its StarMath source as the annotation.
