@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from .. import __version__
 from ..config import FlagGroup, Settings, add_flags, flags_given, positive_int
 from ..engine import options as defaults
 
 OUTPUT_FORMATS = ("text", "json")
+LINE_MODES = ("keep", "paragraphs", "single")  # render/linebreaks.py's LineBreaks
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
@@ -80,6 +82,7 @@ def build_parser(table: type[Settings] = Settings) -> argparse.ArgumentParser:
 def _add_document_flags(parser: argparse.ArgumentParser) -> None:
     """PDFs, multi-page TIFFs and folders (--cli)."""
     from ..render.document_export import FORMATS
+    from ..render.document_tables import TABLE_FORMATS  # -o writes the answers' tables
 
     docs = parser.add_argument_group("documents and folders (with --cli)")
     docs.add_argument(
@@ -100,39 +103,49 @@ def _add_document_flags(parser: argparse.ArgumentParser) -> None:
         "--output",
         metavar="FILE|DIR/",
         help="write the joined document to FILE (format from its extension: .md .txt .html "
-        ".jsonl), or one file per input into DIR/",
+        ".jsonl; .csv .xlsx write the answers' tables), or one file per input into DIR/",
     )
     docs.add_argument("--save-pages", metavar="DIR", help="also save each rendered page as DIR/NAME-pN.png")
     docs.add_argument("--recursive", action="store_true", help="take folders' sub-folders too")
     docs.add_argument(
         "--overwrite", action="store_true", help="with -o DIR/: redo inputs whose output exists"
     )
-    # One --format: text|json say how answers go to stdout, md|txt|html|jsonl what -o writes.
+    # One --format: text|json say how answers go to stdout, md|txt|html|jsonl|csv|xlsx what -o writes.
     docs.add_argument(
         "--format",
-        choices=(*OUTPUT_FORMATS, *FORMATS),
+        choices=(*OUTPUT_FORMATS, *FORMATS, *TABLE_FORMATS),
         default=None,
         help="stdout: text (default, as the answers stream) or json (one object per image or page "
-        "and line, with every token's probability); with -o: md, txt, html or jsonl (default: .md "
-        "in a folder, else the file's extension)",
+        "and line, with every token's probability); with -o: md, txt, html or jsonl, or csv or xlsx "
+        "for the answers' tables (default: .md in a folder, else the file's extension)",
+    )
+    docs.add_argument(
+        "--lines",
+        choices=LINE_MODES,
+        default=None,
+        help="line breaks of text output and -o files: keep (default, as the model wrote them), "
+        "paragraphs (lines joined, words broken at line ends mended) or single (one line); "
+        "formulas, tables and code keep theirs",
     )
 
 
 def check_format(args: argparse.Namespace) -> str | None:
-    """What is wrong with --format for these flags (None when nothing)."""
+    """What is wrong with --format and --lines for these flags (None when nothing)."""
+    if args.lines is not None and args.format == "json":
+        return "--lines is for text output and -o files; --format json keeps the answer as generated"
     if args.format in OUTPUT_FORMATS:
         return "--format text|json is for stdout: leave out -o" if args.output else None
     if args.format is not None and not args.output:
-        return "--format md|txt|html|jsonl is what -o writes; give -o FILE or -o DIR/"
+        return "--format md|txt|html|jsonl|csv|xlsx is what -o writes; give -o FILE or -o DIR/"
     if args.output and args.format is None:
         from ..render.document_export import format_of
         from .destinations import is_folder_target
 
-        if not is_folder_target(args.output):
+        if not is_folder_target(args.output) and Path(args.output).suffix.lower() not in (".csv", ".xlsx"):
             try:
                 format_of(args.output)
             except ValueError as error:
-                return f"-o {error}"
+                return f"-o {error} or .csv/.xlsx for tables"
     return None
 
 
@@ -155,7 +168,17 @@ def _dpi(text: str) -> int:
     return value
 
 
-DOCUMENT_FLAGS = ("pages", "dpi", "password", "output", "save_pages", "recursive", "overwrite", "format")
+DOCUMENT_FLAGS = (
+    "pages",
+    "dpi",
+    "password",
+    "output",
+    "save_pages",
+    "recursive",
+    "overwrite",
+    "format",
+    "lines",
+)
 
 
 def run_settings(args: argparse.Namespace) -> Settings:

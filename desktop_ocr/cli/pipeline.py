@@ -23,10 +23,12 @@ from ..engine.errors import one_line
 from ..engine.options import PixelBudget
 from ..engine.prompts import Mode, prompt_for
 from ..pages import PageResult
+from ..render.linebreaks import LineBreaks, apply_line_breaks
 from .batch import OrderedPool
 from .destinations import FileTarget, FolderTarget, is_folder_target
 from .inputs import Input, Named, expand, plan
 from .output import STDIN, ProgressBar, describe, header, is_tty, json_line, label_of
+from .tables_out import TablesOutput, table_format
 
 if TYPE_CHECKING:
     from .history import Recorder
@@ -114,11 +116,15 @@ class InputsRun:
         self._printed = 0
         self.file_target: FileTarget | None = None
         self.folder_target: FolderTarget | None = None
+        tables = table_format(args)
+        # -o FILE.csv|.xlsx or --format csv|xlsx: the answers' tables instead of their text.
+        self.tables = TablesOutput(args.output, tables, self.fail) if tables else None
         if args.output:
             if is_folder_target(args.output):
                 self.folder_target = FolderTarget(Path(args.output), args.format or "md", args.overwrite)
-            else:
+            elif self.tables is None:
                 self.file_target = FileTarget.for_path(args.output, args.format)
+        self.lines = LineBreaks(getattr(args, "lines", None) or LineBreaks.KEEP)
         self._bar: ProgressBar | None = None
         self._headers = False
         self.as_json = args.format == "json"  # one JSON line per answer instead of streamed text
@@ -243,21 +249,23 @@ class InputsRun:
             self.recorder.add_page(
                 image, question_for(self.args, unit.item), answer, self.backend(), unit.page
             )
+        text = apply_line_breaks(answer.text, self.lines)
         if self._to_stdout() and self.as_json:
             self.out.write(json_line(unit.item.name, answer, unit.page))
             self.out.flush()
         elif self._to_stdout():
             if not streamed:
                 self._header(unit)
-                self.out.write(answer.text)
-            if not answer.text.endswith("\n") and (self._headers or is_tty(self.out)):
+            if not streamed or self.lines is not LineBreaks.KEEP:  # joined lines: the whole answer
+                self.out.write(text)
+            if not text.endswith("\n") and (self._headers or is_tty(self.out)):
                 self.out.write("\n")
             self.out.flush()
         if self.args.verbose:
             self.say(f"{unit.label}: {answer.stats.summary()}")
         if answer.stats.stop_reason.value == "repetition":
             self.say(f"desktop-ocr: {unit.label}: stopped, the model was repeating itself")
-        return PageResult(label_of(unit.item.name), unit.page, answer.text, answer.stats)
+        return PageResult(label_of(unit.item.name), unit.page, text, answer.stats)
 
     def _answer_streaming(self, unit: Unit, image: Image.Image) -> Answer:
         try:
@@ -270,7 +278,7 @@ class InputsRun:
         if self.cancelled.is_set():
             self.current.cancel()
         write: Callable[[str], None] | None = None
-        if self._to_stdout() and not self.as_json:
+        if self._to_stdout() and not self.as_json and self.lines is LineBreaks.KEEP:
 
             def write(chunk: str) -> None:
                 self.out.write(chunk)
@@ -322,11 +330,21 @@ class InputsRun:
                 and results
                 and not self.cancelled.is_set()
             ):
-                self.folder_target.write(target, results, complete)
+                if self.tables is not None:
+                    self.tables.write_input(target, results, complete)
+                else:
+                    self.folder_target.write(target, results, complete)
         if self.pool is not None:
             self.pool.close()
         if self.file_target is not None and collected and not self.cancelled.is_set():
             self.file_target.write(collected)
+        if (
+            self.tables is not None
+            and self.folder_target is None
+            and collected
+            and not self.cancelled.is_set()
+        ):
+            self.tables.write_file(collected)
         return self.failures
 
     def _stashed(

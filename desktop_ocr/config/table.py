@@ -16,6 +16,7 @@ from ..engine import presets as prompt_presets
 from ..engine.prompts import Mode
 from ..engine.server import API_KEY_ENV, ServerOptions
 from ..render.export import Delimiters
+from ..render.linebreaks import LineBreaks
 from ..render.marks import DEFAULT_UNCERTAIN_BELOW
 from .spec import FlagGroup, History, Section, Widget, setting
 from .spec import Spec as S
@@ -85,6 +86,9 @@ class Settings:
         help="what to recognise (default: text)"))
     delimiters: str = setting(Delimiters.DOLLAR.value, S(
         "LaTeX delimiters", G, Widget.CHOICE, choices=tuple(d.value for d in Delimiters)))
+    line_breaks: str = setting(LineBreaks.KEEP.value, S(
+        "Line breaks (shown answer and copies)", G, Widget.CHOICE, choices=tuple(m.value for m in LineBreaks),
+        help="keep: as the model wrote them; paragraphs: lines joined; single: one line"))
     uncertain_below: float = setting(DEFAULT_UNCERTAIN_BELOW, S(
         "Mark tokens less likely than", G, Widget.FRACTION, low=0.0, high=1.0, special="off",
         help="tokens with p under this are marked; 0: off"))

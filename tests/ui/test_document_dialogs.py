@@ -76,3 +76,29 @@ def test_save_as_writes_the_shown_answer_and_says_so_in_one_line(tmp_path, monke
     assert document_dialogs.save_record_as(None, record).startswith("Could not save: ")
     chosen["path"] = ""  # cancelled: nothing to say
     assert document_dialogs.save_record_as(None, record) == ""
+
+
+def test_save_as_offers_csv_and_xlsx_only_when_the_answer_holds_a_table(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    offered: list[str] = []
+    chosen = {"path": str(tmp_path / "prices.xlsx")}
+
+    def dialog(_parent, _title, _suggested, filters, _selected):
+        offered.append(filters)
+        return chosen["path"], document_dialogs.FILE_FILTERS["md"]
+
+    monkeypatch.setattr(document_dialogs.QFileDialog, "getSaveFileName", dialog)
+    table = [PageResult("scan.png", None, "Prices:\n\n| Item | Price |\n|---|---|\n| Tea | 3.50 |\n")]
+    assert document_dialogs.save_document_as(None, table, "scan.md") == tmp_path / "prices.xlsx"
+    assert "(*.csv)" in offered[-1] and "(*.xlsx)" in offered[-1]
+    sheet = load_workbook(tmp_path / "prices.xlsx").active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [["Item", "Price"], ["Tea", 3.5]]
+
+    chosen["path"] = str(tmp_path / "prices.csv")
+    document_dialogs.save_document_as(None, table, "scan.md")
+    assert (tmp_path / "prices.csv").read_bytes() == b"\xef\xbb\xbfItem,Price\r\nTea,3.50\r\n"
+
+    chosen["path"] = str(tmp_path / "prose.md")
+    document_dialogs.save_document_as(None, [PageResult("scan.png", None, "No table.")], "scan.md")
+    assert "(*.csv)" not in offered[-1] and "(*.xlsx)" not in offered[-1]

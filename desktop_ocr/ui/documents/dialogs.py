@@ -23,12 +23,15 @@ from ...core.records import Record
 from ...documents import PageRangeError, parse_page_ranges
 from ...pages import PageResult
 from ...render.document_export import FORMATS, format_of, write_document
+from ...render.document_tables import TABLE_FORMATS, named_tables, write_tables
 
 FILE_FILTERS = {
     "md": "Markdown (*.md)",
     "txt": "Plain text (*.txt)",
     "html": "Web page, formulas as MathML (*.html)",
     "jsonl": "JSON lines, one page a line (*.jsonl)",
+    "csv": "Tables as CSV, UTF-8 (*.csv)",
+    "xlsx": "Tables as an Excel workbook, a sheet each (*.xlsx)",
 }
 
 
@@ -100,6 +103,9 @@ class PasswordDialog(QDialog):
 
 def save_path_with_format(path: str, selected_filter: str) -> tuple[Path, str]:
     """The path to write and its format: the extension typed wins, else the filter's (added)."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in TABLE_FORMATS:
+        return Path(path), suffix
     try:
         return Path(path), format_of(path)
     except ValueError:
@@ -112,12 +118,20 @@ def save_document_as(parent: QWidget | None, pages: Sequence[PageResult], sugges
 
     OSError (a folder not writable, a full disk) reaches the caller, which shows it in one line.
     """
-    filters = ";;".join(FILE_FILTERS[fmt] for fmt in FORMATS)
+    # .csv and .xlsx are offered when there is a table to write.
+    tables = named_tables(pages)
+    offered = [*FORMATS, *(TABLE_FORMATS if tables else ())]
+    filters = ";;".join(FILE_FILTERS[fmt] for fmt in offered)
     path, selected = QFileDialog.getSaveFileName(parent, "Save as", suggested, filters, FILE_FILTERS["md"])
     if not path:
         return None
     target, fmt = save_path_with_format(path, selected)
-    write_document(target, list(pages), fmt)
+    if fmt in TABLE_FORMATS:
+        if not tables:
+            raise OSError(f"no table in this answer to save as .{fmt}")
+        write_tables(target, fmt, tables)
+    else:
+        write_document(target, list(pages), fmt)
     return target
 
 

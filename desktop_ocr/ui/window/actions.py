@@ -6,8 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QMenu, QToolBar, QToolButton, QWidget
 
+from ...render.linebreaks import LINE_BREAK_LABELS, LineBreaks
 from . import copying
 
 Key = QKeySequence.StandardKey
@@ -33,7 +34,20 @@ ACTIONS = (
     ActionSpec("again", "Recognize again", "recognize_again", "Ctrl+R"),
     ActionSpec("stop", "Stop", "stop", "Esc"),
     ActionSpec("copy", "Copy", "copy_markdown", "Ctrl+Shift+C"),
-    ActionSpec("save", "Save as…", "save_as", Key.Save, tooltip="Save as .md, .txt, .html or .jsonl"),
+    ActionSpec(
+        "copy_table",
+        "Copy table",
+        "copy_table",
+        "Ctrl+Shift+T",
+        tooltip="The table under the cursor (else all tables) as cells for a spreadsheet",
+    ),
+    ActionSpec(
+        "save",
+        "Save as…",
+        "save_as",
+        Key.Save,
+        tooltip="Save as .md, .txt, .html or .jsonl (.csv or .xlsx when the answer holds a table)",
+    ),
     ActionSpec("source", "Edit source", "toggle_source", "Ctrl+E", checkable=True),
     ActionSpec("settings", "Settings…", "open_settings", ("Ctrl+,", Key.Preferences)),
     ActionSpec("next_mark", "Next uncertain span", "next_mark", "F8"),
@@ -51,7 +65,7 @@ ACTIONS = (
 # The toolbar, left to right: action names, widget names (the window's), "|" for a separator.
 TOOLBAR = (
     "snip", "private_snip", "open", "paste", "|", "question", "again", "stop", "|",
-    "copy_button", "save", "source", "|", "settings",
+    "copy_button", "lines", "save", "source", "|", "settings",
 )  # fmt: skip
 WELCOME = """<h2>Nothing to read yet</h2><p>Give the window an image:</p><ul>
 <li><b>Drop</b> image files or a picture here</li>{lines}</ul>
@@ -112,6 +126,17 @@ def copy_button(copy: QAction, copy_as: Callable[[str], None]) -> tuple[QToolBut
         entries[label].triggered.connect(lambda _checked=False, fmt=label: copy_as(fmt))
     button.setMenu(menu)
     return button, entries
+
+
+def lines_box(current: str, changed: Callable[[LineBreaks], None]) -> QComboBox:
+    """The line-break choice for the shown answer and its copies (the model is not asked again)."""
+    box = QComboBox()
+    box.setToolTip("Line breaks of the shown answer and its copies; formulas, tables and code keep theirs")
+    for mode, label in LINE_BREAK_LABELS.items():
+        box.addItem(label, mode.value)
+    box.setCurrentIndex(max(box.findData(current), 0))
+    box.currentIndexChanged.connect(lambda _index: changed(LineBreaks(box.currentData())))
+    return box
 
 
 def welcome_text(actions: Mapping[str, QAction]) -> str:

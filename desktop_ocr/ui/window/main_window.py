@@ -22,6 +22,7 @@ from ...core.records import Record
 from ...core.session import RecognitionSession
 from ...core.settings_store import Settings
 from ...render.export import Delimiters
+from ...render.linebreaks import LineBreaks
 from ..documents.dialogs import save_record_as
 from ..history.panel import HistoryPanel
 from . import actions as window_actions
@@ -83,9 +84,12 @@ class MainWindow(QMainWindow):
         splitter.setSizes([400, 600])
         actions = window_actions.build_actions(self)
         button, self.copy_as = window_actions.copy_button(actions["copy"], self.copy_as_format)
+        self.lines_box = window_actions.lines_box(self.settings.line_breaks, self.set_line_breaks)
+        self.view.lines = LineBreaks(self.lines_box.currentData())
         widgets: dict[str, QWidget | list[QWidget]] = {
             "question": [self.question.mode_box, self.question.custom_prompt],
             "copy_button": button,
+            "lines": self.lines_box,
         }
         self.addToolBar(window_actions.build_toolbar(actions, widgets))
         self.welcome = QLabel(window_actions.welcome_text(actions))
@@ -175,7 +179,9 @@ class MainWindow(QMainWindow):
         return self.question.question(self.settings.preset_list(), self.settings.mode)
 
     def settings_changed(self, settings: Settings) -> None:
-        self.settings = settings
+        old, self.settings = self.settings, settings
+        if settings.line_breaks != old.line_breaks:  # a new default is also the current choice
+            self.lines_box.setCurrentIndex(max(self.lines_box.findData(settings.line_breaks), 0))
         self.view.refresh()  # the marks follow a new threshold
         self.question.fill(settings.preset_list(), self.question.mode_box.currentData() or settings.mode)
 
@@ -213,8 +219,20 @@ class MainWindow(QMainWindow):
 
     # ----- copy and save (the shown record's text)
     def copy_as_format(self, fmt: str) -> None:
-        line = copying.copy(self.current_record(), fmt, Delimiters(self.settings.delimiters))
+        pane = self.view.pane
+        table = copying.drawn_table_index(pane.document(), pane.textCursor().selectionStart())
+        line = copying.copy(
+            self.current_record(), fmt, Delimiters(self.settings.delimiters), self.view.lines, table
+        )
         self.show_status(line, 3000)
+
+    def copy_table(self) -> None:
+        self.copy_as_format(copying.TABLE)
+
+    def set_line_breaks(self, lines: LineBreaks) -> None:
+        """Show the answer (and copy it) with these line breaks; the record keeps what the model wrote."""
+        self.view.lines = lines
+        self.view.refresh()
 
     def _copy_formula(self, tex: str) -> None:
         copying.put_on_clipboard(tex)

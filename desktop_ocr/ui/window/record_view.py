@@ -20,6 +20,7 @@ from ...core.image_decode import view_image
 from ...core.records import Record, State
 from ...core.session import RecognitionSession
 from ...engine.backend import Answer
+from ...render.linebreaks import LineBreaks, apply_line_breaks
 from ...render.math import default_math_renderer
 from ..history.panel import HistoryPanel
 from .image_view import ImageView
@@ -60,6 +61,7 @@ class RecordView(QObject):
         row.addWidget(self.ask_button)
         self.marks = SpanNavigator()
         self.marks_label, self.stats_label = QLabel(""), QLabel("")
+        self.lines = LineBreaks.KEEP  # how the pane shows a finished answer's line breaks
         history.list_view.selectionModel().currentChanged.connect(lambda *_: self.show_current())
         history.view_decoded.connect(self.show_view_image)
         session.record_changed.connect(self._on_record_changed)
@@ -100,7 +102,11 @@ class RecordView(QObject):
         streaming = record.state is State.RUNNING
         # Marks once an answer is whole (never while it streams), dropped once the user edits.
         marks = [] if streaming else record_marks(record, self.uncertain_below())
-        self.pane.show_text(text, streaming=streaming, latex_mode=record.bare_latex, marks=marks)
+        shown = text
+        if not streaming and self.lines is not LineBreaks.KEEP:
+            shown = apply_line_breaks(text, self.lines)
+            marks = marks if shown == text else []  # the marks' offsets are the written text's
+        self.pane.show_text(shown, streaming=streaming, latex_mode=record.bare_latex, marks=marks)
         self.source.setReadOnly(record.document_running)  # the next page would replace an edit
         if self.source.toPlainText() != text:
             self.source.blockSignals(True)
