@@ -66,8 +66,8 @@ HINT_WORDS = {
     Hint.SET_API_KEY: "Enter the server's API key in Settings.",
     Hint.CHECK_SERVER_URL: "Check the server's URL and model in Settings.",
     Hint.RAISE_PIXEL_BUDGET: "Raise the maximum pixels in Settings.",
-    Hint.GIVE_PASSWORD: "Open it again and enter its password.",
-    Hint.LOWER_DPI: "Open it again with a lower dpi.",
+    Hint.GIVE_PASSWORD: "Open it again and enter its password when asked.",
+    Hint.LOWER_DPI: "Open it again with a lower dpi, or none (pages then fit the pixel budget).",
     Hint.GIVE_SERVER_URL: "Enter the server's URL in Settings.",
 }
 

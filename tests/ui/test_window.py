@@ -277,7 +277,11 @@ def test_hints_are_worded_as_settings_not_flags():
     from desktop_ocr.engine import Hint
 
     assert set(HINT_WORDS) == set(Hint)
-    assert all("--" not in words and "Settings" in words for words in HINT_WORDS.values())
+    assert all("--" not in words for words in HINT_WORDS.values())
+    # A document's password and dpi are given when it is opened, not in Settings.
+    per_document = {Hint.GIVE_PASSWORD, Hint.LOWER_DPI}
+    assert all("Settings" in words for hint, words in HINT_WORDS.items() if hint not in per_document)
+    assert all("Open it again" in HINT_WORDS[hint] for hint in per_document)
     wording = word_run_failure(Failure(FailureKind.OUT_OF_MEMORY, "out of memory", Hint.LOWER_MAX_PIXELS))
     assert "maximum pixels in Settings" in wording.hint and wording.offer_settings
 
