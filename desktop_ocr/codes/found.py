@@ -27,7 +27,7 @@ class Code:
         corners = tuple((int(x), int(y)) for x, y in data["position"])
         if len(corners) != 4:
             raise ValueError(f"a code's position has four corners, not {len(corners)}")
-        return cls(str(data["format"]), str(data["text"]), corners)  # type: ignore[arg-type]
+        return cls(str(data["format"]), str(data["text"]), corners)
 
 
 def codes_json(codes: Iterable[Code]) -> list[dict[str, Any]]:
