@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--mode",
         choices=[mode.value for mode in Mode],
         default=None,
-        help="what to recognise (default: text)",
+        help="what to recognise (default: text); codes: read QR codes and barcodes only, one text "
+        "a line, without loading a model",
     )
     ask.add_argument("--prompt", metavar="TEXT", help="ask this instead of a mode's instruction")
     ask.add_argument(

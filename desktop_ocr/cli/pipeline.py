@@ -11,7 +11,8 @@ import argparse
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -27,6 +28,8 @@ from .inputs import Input, Named, expand, plan
 from .output import STDIN, ProgressBar, describe, header, is_tty, json_line, label_of
 
 if TYPE_CHECKING:
+    from ..codes import Code
+    from .codes import CodeSearch
     from .history import Recorder
 
 
@@ -37,6 +40,7 @@ class Unit:
     position: int  # index of its input
     item: Input
     page: int | None
+    codes: Future[list[Code]] | None = field(default=None, compare=False)  # read beside the answer
 
     @property
     def label(self) -> str:
@@ -90,6 +94,7 @@ class InputsRun:
         self.as_json = args.format == "json"  # one JSON line per answer instead of streamed text
         self.recorder: Recorder | None = None  # --record: each answered input goes to the history
         self._stash: dict[int, Image.Image] = {}  # --record with --jobs: pictures awaiting answers
+        self._code_search: CodeSearch | None = None  # JSON and --record: codes read beside answers
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -192,12 +197,15 @@ class InputsRun:
     def _finish(
         self, unit: Unit, answer: Answer, streamed: bool, image: Image.Image | None = None
     ) -> PageResult:
+        from .codes import codes_of
+
+        codes = codes_of(unit)
         if self.recorder is not None and image is not None:
             self.recorder.add_page(
-                image, question_for(self.args, unit.item), answer, self.backend(), unit.page
+                image, question_for(self.args, unit.item), answer, self.backend(), unit.page, codes
             )
         if self._to_stdout() and self.as_json:
-            self.out.write(json_line(unit.item.name, answer, unit.page))
+            self.out.write(json_line(unit.item.name, answer, unit.page, codes))
             self.out.flush()
         elif self._to_stdout():
             if not streamed:
@@ -278,6 +286,8 @@ class InputsRun:
                 self.folder_target.write(target, results, complete)
         if self.pool is not None:
             self.pool.close()
+        if self._code_search is not None:
+            self._code_search.close()
         if self.file_target is not None and collected and not self.cancelled.is_set():
             self.file_target.write(collected)
         return self.failures
@@ -291,11 +301,23 @@ class InputsRun:
                 self._stash[id(unit)] = image
             yield unit, image
 
+    def _searched(self, position: int, item: Input) -> Iterator[tuple[Unit, Image.Image | None]]:
+        """The input's units; where codes go somewhere (JSON, the history), each picture's codes
+        are read beside its answer."""
+        units = self._units(position, item)
+        if not ((self._to_stdout() and self.as_json) or self.recorder is not None):
+            return units
+        if self._code_search is None:
+            from .codes import CodeSearch
+
+            self._code_search = CodeSearch()
+        return self._code_search.searched(units)
+
     def _run_input(self, position: int, item: Input) -> tuple[list[PageResult], bool]:
         results: list[PageResult] = []
         complete = True
         if self.pool is None:
-            for unit, image in self._units(position, item):
+            for unit, image in self._searched(position, item):
                 if self.cancelled.is_set():
                     return results, False
                 if image is None:
@@ -318,7 +340,7 @@ class InputsRun:
             return results, complete
         # --jobs: pages are rendered here in order and answered by the pool, a few ahead.
         for unit, outcome in self.pool.map(
-            self._stashed(self._units(position, item)), lambda unit: question_for(self.args, unit.item)
+            self._stashed(self._searched(position, item)), lambda unit: question_for(self.args, unit.item)
         ):
             image = self._stash.pop(id(unit), None)
             if isinstance(outcome, Answer):
