@@ -1,0 +1,116 @@
+"""Reading QR codes and barcodes in a full-HD screenshot: time per image against the 50 ms target.
+
+Each figure is printed against a baseline measured in the same run: loading the same screenshot
+from its PNG file (what every snip or file costs before the model sees it). Three images: a
+screen of text with no code (every image pays this), the same with a QR code and an EAN-13, and
+a dark screen with a light-on-dark QR code (found by the inverted pass). Then how much of the
+decode holds the GIL: a thread counting while another decodes (the window decodes on a pool
+thread; a decoder that held the GIL would stall the GUI all the same), against two baselines
+from the same run: hashing (releases the GIL: what CPU sharing alone costs) and a Python loop
+(holds it).
+
+    python bench/codes_decode.py [--repeats 21]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import ImageOps
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from desktop_ocr._dev.code_images import code_picture, text_screen, with_code
+from desktop_ocr.codes import read_codes
+from desktop_ocr.engine import load_image
+
+TARGET_MS = 50.0
+SIZE = (1920, 1080)
+
+
+def median_ms(work: Callable[[], object], repeats: int) -> float:
+    work()  # warm caches and lazy imports
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def count_for(seconds: float) -> int:
+    """How far a pure-Python loop counts in `seconds` (it needs the GIL for every step)."""
+    end = time.perf_counter() + seconds
+    count = 0
+    while time.perf_counter() < end:
+        count += 1
+    return count
+
+
+def gil_share(work: Callable[[], object], repeats: int) -> float:
+    """The share of a counting thread's progress lost while `work` runs on another thread."""
+    alone = count_for(0.5)
+    stop = threading.Event()
+
+    def decode() -> None:
+        while not stop.is_set():
+            work()
+
+    worker = threading.Thread(target=decode)
+    worker.start()
+    try:
+        shared = count_for(0.5)
+    finally:
+        stop.set()
+        worker.join()
+    return max(0.0, 1 - shared / alone)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=21)
+    repeats = parser.parse_args().repeats
+
+    plain = text_screen(SIZE, seed=7)
+    codes = with_code(plain, code_picture("https://example.org/tickets/8841", "QRCode"), (1480, 640))
+    codes = with_code(codes, code_picture("4006381333931", "EAN13", scale=2), (220, 860))
+    dark = ImageOps.invert(with_code(plain, code_picture("dark theme", "QRCode"), (900, 500)))
+    with tempfile.TemporaryDirectory() as folder:
+        images = {"no code": plain, "QR + EAN-13": codes, "light-on-dark QR": dark}
+        paths = {}
+        for name, image in images.items():
+            paths[name] = Path(folder) / f"{len(paths)}.png"
+            image.save(paths[name])
+        print(f"{SIZE[0]}×{SIZE[1]} screenshot-like images, median of {repeats} runs")
+        print(f"{'image':<18} {'found':>5} {'load PNG ms':>12} {'decode ms':>10} {'decode/load':>12}")
+        worst = 0.0
+        for name, path in paths.items():
+            loaded = load_image(path)
+            found = len(read_codes(loaded))
+            load = median_ms(lambda path=path: load_image(path), repeats)
+            decode = median_ms(lambda loaded=loaded: read_codes(loaded), repeats)
+            worst = max(worst, decode)
+            print(f"{name:<18} {found:>5} {load:>12.1f} {decode:>10.1f} {decode / load:>11.2f}×")
+        verdict = "ok" if worst < TARGET_MS else "OVER"
+        print(f"slowest decode: {worst:.1f} ms (target < {TARGET_MS:.0f} ms): {verdict}")
+        block = bytes(8 << 20)
+        shares = {
+            "hashing 8 MB (no GIL)": gil_share(lambda: hashlib.sha256(block).digest(), repeats),
+            "decoding codes": gil_share(lambda: read_codes(codes), repeats),
+            "a Python loop (GIL)": gil_share(lambda: count_for(0.01), repeats),
+        }
+        print("progress a counting Python thread loses while another thread runs:")
+        for name, share in shares.items():
+            print(f"  {name:<24} {share:>5.0%}")
+
+
+if __name__ == "__main__":
+    main()
