@@ -168,6 +168,16 @@ class HistoryStore:
             db.execute("UPDATE records SET edited = ? WHERE id = ?", (text, record_id))
             self._refresh(db, record_id)
 
+    def set_codes(self, record_id: int, codes: Sequence[Code], page: int = 0) -> None:
+        """The codes found in a page's image (read beside its answer, which may be written first)."""
+        with self._write() as db:
+            self._require(db, record_id, page)
+            db.execute(
+                "UPDATE pages SET codes = ? WHERE record_id = ? AND number = ?",
+                (json.dumps(codes_json(codes), ensure_ascii=False), record_id, page),
+            )
+            self._refresh(db, record_id)
+
     def set_state(self, record_id: int, state: State, error: str = "") -> None:
         with self._write() as db:
             self._require(db, record_id)
@@ -388,11 +398,12 @@ class HistoryStore:
         for (number,) in numbers.fetchall():
             row = db.execute(
                 "SELECT coalesce(p.edited, (SELECT answer FROM turns t WHERE t.record_id = p.record_id"
-                " AND t.page = p.number ORDER BY position DESC LIMIT 1), '') FROM pages p"
+                " AND t.page = p.number ORDER BY position DESC LIMIT 1), ''), p.codes FROM pages p"
                 " WHERE p.record_id = ? AND p.number = ?",
                 (record_id, number),
             ).fetchone()
-            texts.append(row[0])
+            # A page read for codes only (no answer) is listed by its codes' texts.
+            texts.append(row[0] or "\n".join(code.text for code in _codes(row[1])))
         db.execute(
             "UPDATE records SET preview = ?, updated = ? WHERE id = ?",
             (first_line("\n".join(texts)), now or time.time(), record_id),

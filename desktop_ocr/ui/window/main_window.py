@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self.intake.view_ready.connect(self.view.show_view_image)
         self.docs.view_ready.connect(self.view.show_view_image)
         self.intake.refused.connect(lambda line: self.statusBar().showMessage(line, 8000))
+        self.view.codes.said = lambda line: self.statusBar().showMessage(line, 3000)
         self.pane.formula_clicked.connect(self._copy_formula)
         self.follow_up.returnPressed.connect(self.ask_follow_up)
         self.view.ask_button.clicked.connect(self.ask_follow_up)

@@ -1,0 +1,133 @@
+"""Codes in the window: read beside the answer off the GUI thread, shown above it (copy, open a
+link only on a click), kept in the history, and the Codes mode that asks no model."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QPushButton
+
+from desktop_ocr._dev.code_images import code_picture, text_screen, with_code
+from desktop_ocr.codes import Code
+from desktop_ocr.core.records import State
+from desktop_ocr.ui.window.codes_strip import CodesStrip
+from tests.ui.conftest import MAX_NEW
+from tests.ui.test_window import cli_answer, wait_done
+
+URL = "https://example.org/menu?table=7"
+EAN = "4006381333931"
+
+
+@pytest.fixture(autouse=True)
+def own_data_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("DESKTOP_OCR_DATA_DIR", str(tmp_path / "history"))
+
+
+@pytest.fixture
+def with_codes(tmp_path):
+    image = with_code(text_screen((800, 500), seed=2), code_picture(URL, "QRCode"), (40, 60))
+    image = with_code(image, code_picture(EAN, "EAN13", scale=2), (380, 260))
+    path = tmp_path / "codes.png"
+    image.save(path)
+    return path
+
+
+def wait_codes(qtbot, window, record_id):
+    qtbot.waitUntil(lambda: window.items[record_id].codes is not None, timeout=30_000)
+    return window.items[record_id].codes
+
+
+def buttons(strip: CodesStrip, text: str) -> list[QPushButton]:
+    return [button for button in strip.findChildren(QPushButton) if button.text() == text]
+
+
+def test_codes_are_read_off_the_gui_thread_beside_the_answer(qtbot, window, backend, with_codes, monkeypatch):
+    import desktop_ocr.core.code_search as code_search
+
+    threads = []
+    real = code_search.read_codes
+
+    def spy(image):
+        threads.append(threading.current_thread())
+        return real(image)
+
+    monkeypatch.setattr(code_search, "read_codes", spy)
+    (record_id,) = window.add_paths([with_codes])
+    codes = wait_codes(qtbot, window, record_id)
+    record = wait_done(qtbot, window, record_id)
+    assert [(code.format, code.text) for code in codes] == [("QR Code", URL), ("EAN-13", EAN)]
+    assert record.transcript() == cli_answer(backend, with_codes, max_new=MAX_NEW)  # the model ran
+    assert threads and threading.main_thread() not in threads
+    strip = window.view.codes
+    assert strip.isVisible()
+    assert [code.text for code in strip.codes] == [URL, EAN]
+
+
+def test_copy_and_open_only_on_a_click_and_only_for_http(qtbot, window, with_codes):
+    (record_id,) = window.add_paths([with_codes])
+    wait_codes(qtbot, window, record_id)
+    wait_done(qtbot, window, record_id)
+    strip = window.view.codes
+    opened: list[QUrl] = []
+    strip.open_url = opened.append
+    qtbot.waitUntil(lambda: len(buttons(strip, "Copy")) == 2)
+    assert len(buttons(strip, "Open")) == 1  # the EAN-13 is no link
+    assert opened == []  # nothing opens by itself
+    buttons(strip, "Copy")[1].click()
+    assert QGuiApplication.clipboard().text() == EAN
+    buttons(strip, "Open")[0].click()
+    assert opened == [QUrl(URL)]
+
+
+def test_a_code_free_image_shows_no_codes(qtbot, window, tmp_path):
+    path = tmp_path / "plain.png"
+    text_screen((640, 400), seed=5).save(path)
+    (record_id,) = window.add_paths([path])
+    assert wait_codes(qtbot, window, record_id) == ()
+    wait_done(qtbot, window, record_id)
+    assert not window.view.codes.isVisible()
+
+
+def test_a_strip_never_follows_a_javascript_or_file_code(qtbot):
+    strip = CodesStrip()
+    qtbot.addWidget(strip)
+    corners = ((0, 0), (1, 0), (1, 1), (0, 1))
+    strip.set_codes(
+        [Code("QR Code", "javascript:alert(1)", corners), Code("QR Code", "file:///etc", corners)]
+    )
+    assert buttons(strip, "Open") == []
+    assert len(buttons(strip, "Copy")) == 2
+
+
+def test_codes_mode_asks_no_model_and_is_kept_in_the_history(qtbot, make_window, with_codes, tmp_path):
+    window = make_window(mode="codes")
+    assert window.mode_box.currentText() == "Codes"
+    runs = []
+    window.session.worker.signals.finished.connect(lambda *args: runs.append(args))
+    (record_id,) = window.add_paths([with_codes])
+    record = wait_done(qtbot, window, record_id)
+    assert record.state is State.DONE
+    assert record.transcript() == f"{URL}\n{EAN}\n"
+    assert record.turns == [] and runs == []  # the model was not asked
+    window.history.sync.flush()
+    store = window.history.sync.store
+    store_id = window.history.sync.store_id(record_id)
+    assert store_id is not None
+    stored = store.get(store_id)
+    assert [code.text for code in stored.codes] == [URL, EAN]
+    assert stored.mode == "codes"
+    assert [s.id for s in store.search(EAN)] == [store_id]
+
+
+def test_answers_are_kept_with_their_codes_in_the_history(qtbot, window, with_codes):
+    (record_id,) = window.add_paths([with_codes])
+    wait_codes(qtbot, window, record_id)
+    wait_done(qtbot, window, record_id)
+    window.history.sync.flush()
+    store = window.history.sync.store
+    stored = store.get(window.history.sync.store_id(record_id))
+    assert [code.text for code in stored.codes] == [URL, EAN]
+    assert stored.text == window.items[record_id].transcript()
