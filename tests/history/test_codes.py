@@ -82,3 +82,17 @@ def test_a_damaged_codes_entry_reads_as_no_code(store: HistoryStore, folder: Pat
     db.close()
     record = store.get(record_id)
     assert record is not None and record.codes == () and record.text == "Answer"
+
+
+def test_codes_read_after_the_answer_was_written_join_the_record(store: HistoryStore) -> None:
+    record_id = store.add(_with_codes(("The answer came first", ())))
+    store.set_codes(record_id, [EAN])
+    record = store.get(record_id)
+    assert record is not None and record.codes == (EAN,)
+    assert [s.id for s in store.search("4006381333931")] == [record_id]
+
+
+def test_a_codes_only_page_is_listed_by_its_codes(store: HistoryStore) -> None:
+    record_id = store.add(NewRecord(Source.SNIP, [NewPage(page_image(), [], codes=(QR, EAN))], mode="codes"))
+    (summary,) = store.list()
+    assert summary.id == record_id and summary.first_line == QR.text
