@@ -84,8 +84,9 @@ class Record:
 
     @property
     def codes_only(self) -> bool:
-        """The Codes mode: no model is asked; the codes' texts are the answer."""
-        return self.mode == Mode.CODES.value
+        """The Codes mode: no model is asked; the codes' texts are the answer. (A user's preset
+        named "codes" has a prompt, so it still asks the model.)"""
+        return self.mode == Mode.CODES.value and not self.question
 
     def transcript(self) -> str:
         """What the pane shows: the answers, each follow-up question quoted before its answer;

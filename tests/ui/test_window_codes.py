@@ -131,3 +131,57 @@ def test_answers_are_kept_with_their_codes_in_the_history(qtbot, window, with_co
     stored = store.get(window.history.sync.store_id(record_id))
     assert [code.text for code in stored.codes] == [URL, EAN]
     assert stored.text == window.items[record_id].transcript()
+
+
+def test_an_older_record_shows_its_codes_when_selected(qtbot, make_window):
+    from desktop_ocr.history import NewPage, NewRecord, Source, Turn, open_folder
+    from desktop_ocr.history.paths import data_dir
+    from tests.conftest import noise_image
+
+    corners = ((4, 4), (40, 4), (40, 40), (4, 40))
+    store = open_folder(data_dir())
+    page = NewPage(
+        noise_image(60, 40), [Turn("q", "Menu of the day")], codes=(Code("QR Code", URL, corners),)
+    )
+    store.add(NewRecord(Source.SNIP, [page], mode="text"))
+    store.close()
+    window = make_window(wait_ready=False)
+    qtbot.waitUntil(lambda: window.records.rowCount() == 1)
+    window.item_list.setCurrentIndex(window.records.index(0))
+    strip = window.view.codes
+    assert [code.text for code in strip.codes] == [URL]
+    assert not strip.isHidden() and len(buttons(strip, "Open")) == 1  # (the welcome page may cover it)
+
+
+def test_key_c_in_the_snip_overlay_reads_the_region_for_codes_only(qtbot, make_window, monkeypatch):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QImage
+
+    from desktop_ocr.capture.geometry import Rect, ScreenGrab
+    from desktop_ocr.core.records import to_qimage
+
+    screen = with_code(text_screen((400, 300), seed=4), code_picture(URL, "QRCode", scale=3), (150, 80))
+    image = to_qimage(screen).convertToFormat(QImage.Format.Format_RGB32)
+    monkeypatch.setattr(
+        "desktop_ocr.ui.snip.flow.grab_screens",
+        lambda _handler: [ScreenGrab("test", Rect(0, 0, 400, 300), 1.0, image)],
+    )
+    window = make_window()
+    runs = []
+    window.session.worker.signals.finished.connect(lambda *args: runs.append(args))
+    window.start_snip()
+    qtbot.waitUntil(lambda: window.snip_session is not None, timeout=10_000)
+    overlay = window.snip_session.overlays[0]
+    qtbot.waitExposed(overlay)
+    overlay.activateWindow()
+    overlay.setFocus()
+    qtbot.keyClick(overlay, Qt.Key.Key_C)
+    assert overlay.banner.startswith("C: Codes")
+    with qtbot.waitSignal(window.snip_ended, timeout=10_000):
+        qtbot.mousePress(overlay, Qt.MouseButton.LeftButton, pos=QPoint(130, 60))
+        qtbot.mouseMove(overlay, QPoint(330, 260))
+        qtbot.mouseRelease(overlay, Qt.MouseButton.LeftButton, pos=QPoint(330, 260))
+    (record_id,) = window.items
+    record = wait_done(qtbot, window, record_id)
+    assert record.codes_only and record.transcript() == f"{URL}\n"
+    assert runs == []  # the model was not asked
