@@ -35,14 +35,18 @@ TARGET_MS = 50.0
 SIZE = (1920, 1080)
 
 
-def median_ms(work: Callable[[], object], repeats: int) -> float:
+def timed_ms(work: Callable[[], object], repeats: int, cpu: bool = False) -> float:
+    """The median wall-clock time of `work`; with `cpu`, the least CPU time this process spent
+    on it (as timeit takes the best run): near what it costs on an idle machine, where a busy
+    one stretches the wall clock by whatever else runs, and the CPU time less so."""
+    clock = time.process_time if cpu else time.perf_counter
     work()  # warm caches and lazy imports
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+        times.append(clock() - start)
+    return (min(times) if cpu else statistics.median(times)) * 1000
 
 
 def longest_stall_ms(work: Callable[[], object], seconds: float = 1.0) -> float:
@@ -92,18 +96,28 @@ def main() -> None:
         for name, image in images.items():
             paths[name] = Path(folder) / f"{len(paths)}.png"
             image.save(paths[name])
-        print(f"{SIZE[0]}×{SIZE[1]} screenshot-like images, median of {repeats} runs")
-        print(f"{'image':<18} {'found':>5} {'load PNG ms':>12} {'decode ms':>10} {'decode/load':>12}")
-        worst = 0.0
+        print(f"{SIZE[0]}×{SIZE[1]} screenshot-like images, {repeats} runs each")
+        print("                         wall-clock ms (median)    CPU ms (best)")
+        head = f"{'load':>7} {'decode':>7} {'ratio':>6}"
+        print(f"{'image':<18} {'found':>5} {head}   {head}")
+        worst = worst_cpu = 0.0
         for name, path in paths.items():
             loaded = load_image(path)
             found = len(read_codes(loaded))
-            load = median_ms(lambda path=path: load_image(path), repeats)
-            decode = median_ms(lambda loaded=loaded: read_codes(loaded), repeats)
-            worst = max(worst, decode)
-            print(f"{name:<18} {found:>5} {load:>12.1f} {decode:>10.1f} {decode / load:>11.2f}×")
-        verdict = "ok" if worst < TARGET_MS else "OVER"
-        print(f"slowest decode: {worst:.1f} ms (target < {TARGET_MS:.0f} ms): {verdict}")
+            row = []
+            for cpu in (False, True):
+                load = timed_ms(lambda path=path: load_image(path), repeats, cpu)
+                decode = timed_ms(lambda loaded=loaded: read_codes(loaded), repeats, cpu)
+                row.append((load, decode))
+            (load, decode), (load_cpu, decode_cpu) = row
+            worst, worst_cpu = max(worst, decode), max(worst_cpu, decode_cpu)
+            print(
+                f"{name:<18} {found:>5} {load:>7.1f} {decode:>7.1f} {decode / load:>5.2f}×"
+                f"   {load_cpu:>7.1f} {decode_cpu:>7.1f} {decode_cpu / load_cpu:>5.2f}×"
+            )
+        for label, value in (("wall-clock", worst), ("CPU time", worst_cpu)):
+            verdict = "ok" if value < TARGET_MS else "OVER"
+            print(f"slowest decode, {label}: {value:.1f} ms (target < {TARGET_MS:.0f} ms): {verdict}")
         block = bytes(8 << 20)
         stalls = {
             "hashing 8 MB (no GIL)": longest_stall_ms(lambda: hashlib.sha256(block).digest()),
