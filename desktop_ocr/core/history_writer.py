@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ..codes import read_codes
 from ..engine.backend import Answer
 from ..engine.conversation import Turn as EngineTurn
 from ..engine.stats import StopReason
@@ -284,7 +285,8 @@ class HistorySync(QObject):
 
         def encode() -> None:  # here, off the GUI thread; one page's pixels at a time
             encoded = PageImage.encode(image) if image is not None else None
-            new = NewPage(encoded, turns, edited, document_page=page.number)
+            codes = tuple(read_codes(image)) if image is not None else ()  # kept and searchable
+            new = NewPage(encoded, turns, edited, document_page=page.number, codes=codes)
             self._document_pages.setdefault(sid, []).append(new)
 
         self._submit(encode)

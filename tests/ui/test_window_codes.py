@@ -185,3 +185,18 @@ def test_key_c_in_the_snip_overlay_reads_the_region_for_codes_only(qtbot, make_w
     record = wait_done(qtbot, window, record_id)
     assert record.codes_only and record.transcript() == f"{URL}\n"
     assert runs == []  # the model was not asked
+
+
+def test_a_document_s_pages_keep_their_codes_in_the_history(qtbot, make_window, tmp_path):
+    from desktop_ocr._dev.pdfs import make_pdf
+
+    pdf = make_pdf(tmp_path / "ticket.pdf", [code_picture(URL, "QRCode", scale=6)], page_size=(300, 300))
+    window = make_window(max_pixels=600 * 600, max_new_tokens=6)
+    (record_id,) = window.add_paths([pdf])
+    run = window.docs.runs[record_id]
+    qtbot.waitUntil(lambda: run.done, timeout=120_000)
+    window.history.sync.flush()
+    store = window.history.sync.store
+    stored = store.get(window.history.sync.store_id(record_id))
+    assert [(page.document_page, [code.text for code in page.codes]) for page in stored.pages] == [(1, [URL])]
+    assert [s.id for s in store.search("example.org")] == [stored.id]
