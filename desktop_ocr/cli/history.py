@@ -10,8 +10,11 @@ from .output import STDIN, is_tty
 from .parser import EXIT_OK, EXIT_SOME_FAILED
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from PIL import Image
 
+    from ..codes import Code
     from ..engine import Answer, Backend
     from ..history import HistoryStore, Summary
 
@@ -129,16 +132,22 @@ class Recorder:
         return self.store.on_disk
 
     def add_page(
-        self, image: Image.Image, question: str, answer: Answer, backend: Backend, page: int | None = None
+        self,
+        image: Image.Image,
+        question: str,
+        answer: Answer,
+        backend: Backend,
+        page: int | None = None,
+        codes: Sequence[Code] = (),
     ) -> None:
-        """One answered image, or page `page` (1-based) of the document being run."""
+        """One answered image, or page `page` (1-based) of the document being run, with its codes."""
         from ..engine.stats import StopReason
         from ..history import NewPage, PageImage, Turn, stats_dict
 
         if not self._open():
             return
         turn = Turn(question, answer.text, stats_dict(answer.stats))
-        self._pages.append(NewPage(PageImage.encode(image), [turn], document_page=page))
+        self._pages.append(NewPage(PageImage.encode(image), [turn], document_page=page, codes=codes))
         self._stopped |= answer.stats.stop_reason is StopReason.CANCELLED
         self._backend = backend
 

@@ -6,6 +6,9 @@ import json
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..codes import Code
     from ..engine import Answer
 
 from ..engine.errors import Hint
@@ -49,8 +52,9 @@ def header(index: int, name: str) -> str:
     return ("\n" if index else "") + f"==> {label_of(name)} <==\n"
 
 
-def json_line(name: str, answer: Answer, page: int | None = None) -> str:
-    """`--format json`: the answer, each generated token (end token excluded) and the stats."""
+def json_line(name: str, answer: Answer, page: int | None = None, codes: Sequence[Code] = ()) -> str:
+    """`--format json`: the answer, each generated token (end token excluded), the stats, and the
+    QR codes and barcodes found in the image."""
     stats = answer.stats
     record: dict[str, object] = {"file": name}  # as given; "-" is standard input
     if page is not None:
@@ -69,6 +73,7 @@ def json_line(name: str, answer: Answer, page: int | None = None) -> str:
             "total_time": stats.total_time,
             "stop_reason": stats.stop_reason.value,
         },
+        "codes": [code.to_json() for code in codes],
     }
     return json.dumps(record, ensure_ascii=False) + "\n"
 

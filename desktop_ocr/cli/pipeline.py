@@ -11,7 +11,8 @@ import argparse
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -31,6 +32,8 @@ from .output import STDIN, ProgressBar, describe, header, is_tty, json_line, lab
 from .tables_out import TablesOutput, table_format
 
 if TYPE_CHECKING:
+    from ..codes import Code
+    from .codes import CodeSearch
     from .history import Recorder
 
 
@@ -41,6 +44,7 @@ class Unit:
     position: int  # index of its input
     item: Input
     page: int | None
+    codes: Future[list[Code]] | None = field(default=None, compare=False)  # read beside the answer
 
     @property
     def label(self) -> str:
@@ -130,6 +134,7 @@ class InputsRun:
         self.as_json = args.format == "json"  # one JSON line per answer instead of streamed text
         self.recorder: Recorder | None = None  # --record: each answered input goes to the history
         self._stash: dict[int, Image.Image] = {}  # --record with --jobs: pictures awaiting answers
+        self._code_search: CodeSearch | None = None  # JSON and --record: codes read beside answers
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -245,13 +250,16 @@ class InputsRun:
     def _finish(
         self, unit: Unit, answer: Answer, streamed: bool, image: Image.Image | None = None
     ) -> PageResult:
+        from .codes import codes_of
+
+        codes = codes_of(unit)
         if self.recorder is not None and image is not None:
             self.recorder.add_page(
-                image, question_for(self.args, unit.item), answer, self.backend(), unit.page
+                image, question_for(self.args, unit.item), answer, self.backend(), unit.page, codes
             )
         text = apply_line_breaks(answer.text, self.lines)
         if self._to_stdout() and self.as_json:
-            self.out.write(json_line(unit.item.name, answer, unit.page))
+            self.out.write(json_line(unit.item.name, answer, unit.page, codes))
             self.out.flush()
         elif self._to_stdout():
             if not streamed:
@@ -336,6 +344,8 @@ class InputsRun:
                     self.folder_target.write(target, results, complete)
         if self.pool is not None:
             self.pool.close()
+        if self._code_search is not None:
+            self._code_search.close()
         if self.file_target is not None and collected and not self.cancelled.is_set():
             self.file_target.write(collected)
         if (
@@ -356,11 +366,23 @@ class InputsRun:
                 self._stash[id(unit)] = image
             yield unit, image
 
+    def _searched(self, position: int, item: Input) -> Iterator[tuple[Unit, Image.Image | None]]:
+        """The input's units; where codes go somewhere (JSON, the history), each picture's codes
+        are read beside its answer."""
+        units = self._units(position, item)
+        if not ((self._to_stdout() and self.as_json) or self.recorder is not None):
+            return units
+        if self._code_search is None:
+            from .codes import CodeSearch
+
+            self._code_search = CodeSearch()
+        return self._code_search.searched(units)
+
     def _run_input(self, position: int, item: Input) -> tuple[list[PageResult], bool]:
         results: list[PageResult] = []
         complete = True
         if self.pool is None:
-            for unit, image in self._units(position, item):
+            for unit, image in self._searched(position, item):
                 if self.cancelled.is_set():
                     return results, False
                 if image is None:
@@ -383,7 +405,7 @@ class InputsRun:
             return results, complete
         # --jobs: pages are rendered here in order and answered by the pool, a few ahead.
         for unit, outcome in self.pool.map(
-            self._stashed(self._units(position, item)), lambda unit: question_for(self.args, unit.item)
+            self._stashed(self._searched(position, item)), lambda unit: question_for(self.args, unit.item)
         ):
             image = self._stash.pop(id(unit), None)
             if isinstance(outcome, Answer):

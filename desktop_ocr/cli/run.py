@@ -89,7 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--cli needs at least one INPUT (an image, PDF or folder; - for stdin)")
     if args.images.count(STDIN) > 1:
         parser.error("- (stdin) can be given only once")
-    problem = check_format(args)
+    from .codes import check_codes_mode
+
+    problem = check_format(args) or check_codes_mode(args)
     if problem:
         parser.error(problem)
     return CliRun(args, options).run()
@@ -133,9 +135,11 @@ class CliRun:
                 self.recorder.close()
 
     def _run(self) -> int:
+        from .codes import CodesOnlyRun, is_codes_mode
         from .pipeline import InputsRun
 
-        self.inputs = InputsRun(
+        run = CodesOnlyRun if is_codes_mode(self.args) else InputsRun  # codes only: no model
+        self.inputs = run(
             self.args, self.options.budget, self.options.max_new_tokens, self._backend, self.out, self.err
         )
         self.inputs.recorder = self.recorder

@@ -83,7 +83,8 @@ class Settings:
 
     mode: str = setting(Mode.TEXT.value, S(
         "Default mode", G, Widget.CHOICE, choices=tuple(m.value for m in Mode), flag=FlagGroup.ASK,
-        help="what to recognise (default: text)"))
+        help="what to recognise (default: text); codes: read QR codes and barcodes only, one text "
+        "a line, without loading a model"))
     delimiters: str = setting(Delimiters.DOLLAR.value, S(
         "LaTeX delimiters", G, Widget.CHOICE, choices=tuple(d.value for d in Delimiters)))
     line_breaks: str = setting(LineBreaks.KEEP.value, S(

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ..codes import read_codes
 from ..engine.backend import Answer
 from ..engine.conversation import Turn as EngineTurn
 from ..engine.stats import StopReason
@@ -80,6 +81,7 @@ class HistorySync(QObject):
         self.written.connect(self._release)
         session.model_ready.connect(self._on_ready)
         session.record_changed.connect(self._on_changed)
+        session.codes_read.connect(self._on_codes)
 
     # ----- the store
     def open(self, settings: Settings) -> Future[None]:
@@ -187,11 +189,38 @@ class HistorySync(QObject):
         entry = self._new_record(record, turn, state, error)
         self._submit(lambda: self._write_new(sid, entry, image, replaced))
 
+    def _on_codes(self, sid: int) -> None:
+        """An image's codes are read: a Codes-mode record is written now (its codes are its
+        answer); another's codes join its record, after its answer's write if that came first."""
+        record = self.session.records.get(sid)
+        if record is None or sid in self.private or record.is_document:
+            return
+        codes = record.codes or ()
+        if not record.codes_only:
+            self._submit(lambda: self._write_codes(sid, codes))
+            return
+        try:
+            image: Image.Image | None = self.keeper.get(sid)
+        except KeyError:
+            image = None
+        self._edits[sid] = record.edited
+        entry = self._new_record(record, None, StoreState.DONE, "")
+        entry = NewRecord(**{**entry.__dict__, "pages": [NewPage(None, [], codes=codes)]})
+        replaced = self._ids.get(sid, 0)
+        self._submit(lambda: self._write_new(sid, entry, image, replaced))
+
+    def _write_codes(self, sid: int, codes: tuple) -> None:
+        store, store_id = self.store, self._ids.get(sid)
+        if store is not None and store_id is not None and codes:
+            store.set_codes(store_id, codes)
+
     def _new_record(self, record: Record, turn: StoreTurn | None, state: StoreState, error: str) -> NewRecord:
         custom = record.mode == "custom"
+        codes = record.codes or ()
         return NewRecord(
             source=Source(record.source.value),
-            pages=[NewPage(None, [turn])] if turn else [],  # the images are added on the writer thread
+            # the images are added on the writer thread
+            pages=[NewPage(None, [turn], codes=codes)] if turn else [],
             name=record.path or record.name,
             mode="" if custom else record.mode,
             prompt=record.question if custom else "",
@@ -218,7 +247,7 @@ class HistorySync(QObject):
             image.load()
             page_image = PageImage.encode(image)  # here, off the GUI thread
         page = entry.pages[0]
-        pages = [NewPage(page_image, page.turns, page.edited)]
+        pages = [NewPage(page_image, page.turns, page.edited, codes=page.codes)]
         store_id = store.add(NewRecord(**{**entry.__dict__, "pages": pages}))
         self._ids[sid] = store_id
         self.written.emit(sid, store_id, replaced)
@@ -254,7 +283,8 @@ class HistorySync(QObject):
 
         def encode() -> None:  # here, off the GUI thread; one page's pixels at a time
             encoded = PageImage.encode(image) if image is not None else None
-            new = NewPage(encoded, turns, edited, document_page=page.number)
+            codes = tuple(read_codes(image)) if image is not None else ()  # kept and searchable
+            new = NewPage(encoded, turns, edited, document_page=page.number, codes=codes)
             self._document_pages.setdefault(sid, []).append(new)
 
         self._submit(encode)

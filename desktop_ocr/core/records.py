@@ -16,7 +16,9 @@ from typing import Any, Protocol
 from PIL import Image
 from PySide6.QtGui import QImage
 
+from ..codes import Code
 from ..engine.conversation import Turn
+from ..engine.prompts import Mode
 from ..engine.stats import GenerationStats
 from ..pages import PageResult, join_markdown
 from ..render.markdown import as_markdown
@@ -73,10 +75,18 @@ class Record:
     # is the page under way (its answer streams in `turns`/`partial`); None once the run ended.
     pages: list[PageResult] | None = None
     page: int | None = None
+    # The QR codes and barcodes in the image, read beside the model; None until they are read.
+    codes: tuple[Code, ...] | None = None
 
     @property
     def is_document(self) -> bool:
         return self.pages is not None
+
+    @property
+    def codes_only(self) -> bool:
+        """The Codes mode: no model is asked; the codes' texts are the answer. (A user's preset
+        named "codes" has a prompt, so it still asks the model.)"""
+        return self.mode == Mode.CODES.value and not self.question
 
     def transcript(self) -> str:
         """What the pane shows: the answers, each follow-up question quoted before its answer;
@@ -85,6 +95,8 @@ class Record:
             return self.edited
         if self.pages is not None:
             return self._document_text(self.pages)
+        if self.codes_only:  # each code's text on its own line, as `--mode codes` prints them
+            return "".join(code.text + "\n" for code in self.codes or ())
         return "".join(part for part, _answer_at in self._parts())
 
     def _document_text(self, pages: list[PageResult]) -> str:

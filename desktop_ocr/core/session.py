@@ -28,6 +28,7 @@ from ..engine.conversation import Conversation, Turn
 from ..engine.options import EngineOptions
 from ..engine.server import ServerOptions
 from ..engine.stats import StopReason
+from .code_search import CodeSearch
 from .failures import Failure
 from .records import ImageKeeper, MemoryImageKeeper, Record, SourceKind, State
 from .worker import BackendFactory, EngineWorker, Job
@@ -58,6 +59,7 @@ class RecognitionSession(QObject):
     model_failed = Signal(object)  # Failure
     download_progress = Signal(int, int)  # bytes done, bytes in total
     status = Signal(str)  # a passing message from the loader
+    codes_read = Signal(int)  # record id: its image's codes are in `record.codes`
 
     def __init__(
         self,
@@ -93,6 +95,9 @@ class RecognitionSession(QObject):
         signals.chunk.connect(self._on_chunk)
         signals.finished.connect(self._on_finished)
         signals.failed.connect(self._on_failed)
+        # Every image's codes are read beside its answer, off the GUI thread and the model's.
+        self.code_search = CodeSearch(self)
+        self.code_search.found.connect(self._on_codes)
         self._thread.start()
 
     # ----- the backend
@@ -144,6 +149,8 @@ class RecognitionSession(QObject):
         self.keeper.put(record_id, image)
         record.size = image.size
         record.thumbnail = thumbnail
+        record.codes = None
+        self.code_search.read(record_id, image)
         self.recognize(
             record_id, record.question, mode=record.mode, latex_mode=record.latex_mode, urgent=False
         )
@@ -203,8 +210,31 @@ class RecognitionSession(QObject):
         record.mode, record.question, record.latex_mode = mode, question, latex_mode
         if not self._has_image(record_id):
             return  # still OPENING: attach() queues it once the image is decoded
+        if record.codes_only:
+            self._codes_only(record)
+            return
         record.turns = [Turn(question)]
         self._submit(record, urgent)
+
+    def _codes_only(self, record: Record) -> None:
+        """The Codes mode: the model is not asked; the record is done once its codes are read."""
+        self._withdraw(record.record_id)
+        record.turns, record.tokens, record.partial, record.edited = [], [], "", None
+        record.stats, record.error, record.failure_kind = None, "", None
+        self._set_state(record, State.QUEUED if record.codes is None else State.DONE)
+        if record.codes is not None:
+            self.codes_read.emit(record.record_id)
+
+    def _on_codes(self, record_id: int, codes: tuple) -> None:
+        record = self.records.get(record_id)
+        if record is None:
+            return
+        record.codes = codes
+        if record.codes_only and record.state is State.QUEUED:
+            self._set_state(record, State.DONE)
+        else:
+            self.record_changed.emit(record_id)
+        self.codes_read.emit(record_id)
 
     def ask(self, record_id: int, question: str) -> bool:
         """A follow-up about the record's image; False while a request for it is live."""
@@ -353,6 +383,7 @@ class RecognitionSession(QObject):
     # ----- the end
     def shut_down(self) -> None:
         """Cancel whatever runs and join the worker thread; the model is freed here."""
+        self.code_search.shut_down()
         if self._thread.isRunning():
             self._queue.clear()
             self.worker.shut_down()

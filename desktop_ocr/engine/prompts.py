@@ -10,6 +10,16 @@ class Mode(str, Enum):
     LATEX = "latex"
     MARKDOWN = "markdown"
     DESCRIBE = "describe"
+    # QR codes and barcodes only: read by desktop_ocr.codes, no model is loaded or asked.
+    CODES = "codes"
+
+    @property
+    def asks_model(self) -> bool:
+        return self in PROMPTS
+
+
+class NoPromptError(ValueError):
+    """A mode that no model answers (the codes mode) was given where a question is needed."""
 
 
 PROMPTS: dict[Mode, str] = {
@@ -29,5 +39,8 @@ PROMPTS: dict[Mode, str] = {
 
 
 def prompt_for(mode: Mode | str) -> str:
-    """The instruction for a mode."""
-    return PROMPTS[Mode(mode)]
+    """The instruction for a mode; NoPromptError for the codes mode, which asks no model."""
+    chosen = Mode(mode)
+    if not chosen.asks_model:
+        raise NoPromptError(f"the {chosen.value} mode reads codes without the model: it has no prompt")
+    return PROMPTS[chosen]

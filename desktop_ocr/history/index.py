@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 
@@ -30,7 +31,25 @@ def reindex(db: sqlite3.Connection, record_id: int) -> None:
         "SELECT edited FROM pages WHERE record_id = ? AND edited IS NOT NULL ORDER BY number", (record_id,)
     ):
         edited.append(text)
+    codes = []
+    for (stored,) in db.execute("SELECT codes FROM pages WHERE record_id = ? ORDER BY number", (record_id,)):
+        codes.extend(_code_texts(stored))
     db.execute(
-        "INSERT INTO search(rowid, name, questions, answers, edited) VALUES (?, ?, ?, ?, ?)",
-        (record_id, name, "\n".join(questions), "\n\n".join(answers), "\n\n".join(edited)),
+        "INSERT INTO search(rowid, name, questions, answers, edited, codes) VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            record_id,
+            name,
+            "\n".join(questions),
+            "\n\n".join(answers),
+            "\n\n".join(edited),
+            "\n".join(codes),
+        ),
     )
+
+
+def _code_texts(stored: str) -> list[str]:
+    """The texts of a page's stored codes (a damaged entry has none)."""
+    try:
+        return [str(code["text"]) for code in json.loads(stored)]
+    except (ValueError, TypeError, KeyError):
+        return []

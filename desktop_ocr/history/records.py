@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PIL import Image
 
+    from ..codes import Code
     from ..engine.stats import GenerationStats
     from .images import PageImage
 
@@ -52,6 +53,7 @@ class NewPage:
     turns: Sequence[Turn] = ()
     edited: str | None = None
     document_page: int | None = None  # its 1-based number in a PDF or TIFF; None for an image
+    codes: Sequence[Code] = ()  # QR codes and barcodes found in the image beside the answer
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Page:
     turns: tuple[Turn, ...]
     edited: str | None
     document_page: int | None = None  # its number in the document; None for an image
+    codes: tuple[Code, ...] = ()  # QR codes and barcodes found in the image
 
     @property
     def text(self) -> str:
@@ -127,6 +130,11 @@ class Record:
                 [PageResult(self.name, page.document_page, page.text) for page in self.pages]
             )
         return "\n\n".join(page.text for page in self.pages)
+
+    @property
+    def codes(self) -> tuple[Code, ...]:
+        """The codes of every page, in page order."""
+        return tuple(code for page in self.pages for code in page.codes)
 
     @property
     def turns(self) -> tuple[Turn, ...]:

@@ -87,9 +87,23 @@ def _reindex_all(db: sqlite3.Connection) -> None:
         reindex(db, record_id)
 
 
-def _v3(db: sqlite3.Connection) -> None:
-    _script(db, _V3)
-    _reindex_all(db)  # v2's index is filled here (a v1 database had none)
+# v5: QR codes and barcodes found beside the answer. pages.codes: JSON, a list of {"format",
+# "text", "position"}. The search index gets a codes column: FTS5 tables take no ADD COLUMN, so
+# it is made anew (same options) and filled from the records.
+_V5 = """
+ALTER TABLE pages ADD COLUMN codes TEXT NOT NULL DEFAULT '[]';
+DROP TABLE search;
+CREATE VIRTUAL TABLE search USING fts5(
+    name, questions, answers, edited, codes,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '1 2 3'
+)
+"""
+
+
+def _v5(db: sqlite3.Connection) -> None:
+    _script(db, _V5)
+    _reindex_all(db)  # also fills the index of a v2, v3 or v4 database (a v1 database had none)
 
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -97,8 +111,10 @@ Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
     lambda db: _script(db, _V1),
     lambda db: _script(db, _V2),
-    _v3,
+    # v3 once rebuilt the index here; v5 rebuilds it now (for its new column), so v3 need not.
+    lambda db: _script(db, _V3),
     lambda db: _script(db, _V4),
+    _v5,
 ]
 VERSION = len(MIGRATIONS)
 

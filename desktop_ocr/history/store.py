@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..codes import Code, codes_from_json, codes_json
 from .files import ImageFiles, ImageMemory
 from .images import PageImage
 from .index import reindex
@@ -116,7 +117,7 @@ class HistoryStore:
                         written.append(name)
                     db.execute(
                         "INSERT INTO pages (record_id, number, image, thumbnail, width, height, edited,"
-                        " document_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        " document_page, codes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             record_id,
                             number,
@@ -126,6 +127,7 @@ class HistoryStore:
                             image.height if image else 0,
                             page.edited,
                             page.document_page,
+                            json.dumps(codes_json(page.codes), ensure_ascii=False),
                         ),
                     )
                     for turn in page.turns:
@@ -164,6 +166,16 @@ class HistoryStore:
         with self._write() as db:
             self._require(db, record_id)
             db.execute("UPDATE records SET edited = ? WHERE id = ?", (text, record_id))
+            self._refresh(db, record_id)
+
+    def set_codes(self, record_id: int, codes: Sequence[Code], page: int = 0) -> None:
+        """The codes found in a page's image (read beside its answer, which may be written first)."""
+        with self._write() as db:
+            self._require(db, record_id, page)
+            db.execute(
+                "UPDATE pages SET codes = ? WHERE record_id = ? AND number = ?",
+                (json.dumps(codes_json(codes), ensure_ascii=False), record_id, page),
+            )
             self._refresh(db, record_id)
 
     def set_state(self, record_id: int, state: State, error: str = "") -> None:
@@ -264,10 +276,12 @@ class HistoryStore:
                     Turn(question, answer, json.loads(stats), json.loads(probabilities))
                 )
             pages = tuple(
-                Page(number, width, height, tuple(turns.get(number, ())), edited, document_page)
-                for number, width, height, edited, document_page in self._db.execute(
-                    "SELECT number, width, height, edited, document_page FROM pages WHERE record_id = ?"
-                    " ORDER BY number",
+                Page(
+                    number, width, height, tuple(turns.get(number, ())), edited, document_page, _codes(codes)
+                )
+                for number, width, height, edited, document_page, codes in self._db.execute(
+                    "SELECT number, width, height, edited, document_page, codes FROM pages"
+                    " WHERE record_id = ? ORDER BY number",
                     (record_id,),
                 )
             )
@@ -288,7 +302,7 @@ class HistoryStore:
         return [_summary(row) for row in rows]
 
     def search(self, query: str, limit: int | None = 100, offset: int = 0) -> builtins.list[Summary]:
-        """Records whose answers, edits, questions or file name hold every typed word as a prefix,
+        """Records whose answers, edits, questions, codes or file name hold every typed word as a prefix,
         newest first, each with a snippet (matches between MATCH_START and MATCH_END).
         An empty query lists everything."""
         match = fts_query(query)
@@ -402,11 +416,12 @@ class HistoryStore:
         for (number,) in numbers.fetchall():
             row = db.execute(
                 "SELECT coalesce(p.edited, (SELECT answer FROM turns t WHERE t.record_id = p.record_id"
-                " AND t.page = p.number ORDER BY position DESC LIMIT 1), '') FROM pages p"
+                " AND t.page = p.number ORDER BY position DESC LIMIT 1), ''), p.codes FROM pages p"
                 " WHERE p.record_id = ? AND p.number = ?",
                 (record_id, number),
             ).fetchone()
-            texts.append(row[0])
+            # A page read for codes only (no answer) is listed by its codes' texts.
+            texts.append(row[0] or "\n".join(code.text for code in _codes(row[1])))
         db.execute(
             "UPDATE records SET preview = ?, updated = ? WHERE id = ?",
             (first_line("\n".join(texts)), now or time.time(), record_id),
@@ -452,6 +467,14 @@ _SUMMARY = (
 def _summary(row: tuple) -> Summary:
     record_id, created, source, name, state, preview, pages, snip = row
     return Summary(record_id, utc(created), Source(source), name, State(state), preview, pages, snip)
+
+
+def _codes(stored: str) -> tuple[Code, ...]:
+    """A page's codes; a damaged entry reads as none rather than hiding the whole record."""
+    try:
+        return codes_from_json(json.loads(stored))
+    except (ValueError, TypeError, KeyError):
+        return ()
 
 
 def _limit(limit: int | None) -> int:

@@ -176,7 +176,7 @@ class HistoryPanel(QObject):
             state=State.DONE if stored.state.value == "done" else (
                 State.FAILED if stored.state.value == "failed" else State.CANCELLED),
             model=stored.model, error=stored.error, size=(page.width, page.height) if page else (0, 0),
-            created=stored.created.astimezone().replace(tzinfo=None),
+            created=stored.created.astimezone().replace(tzinfo=None), codes=stored.codes,
         )  # fmt: skip
         if stored.is_document:  # its pages under their markers; an edit is of the whole text
             record.pages = [PageResult(record.name, p.document_page, p.text) for p in stored.pages]

@@ -7,7 +7,8 @@ Keys 1–9 pick a prompt preset before or during the drag (0, or the same key ag
 to the current mode); the banner at the top shows the choice on every screen. By default the
 snip ends on release, as in other snip tools; with `wait_for_key` (Settings: "after the drag,
 wait for a preset key") the selection stays after release: 1–9 take it with that preset,
-0 or Enter with the current choice, a new drag replaces it, Esc cancels.
+0 or Enter with the current choice, a new drag replaces it, Esc cancels. C picks the Codes
+mode as a key picks a preset: the region's QR codes and barcodes only, no model asked.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ from PySide6.QtWidgets import QWidget
 
 from ...capture.geometry import Rect, ScreenGrab, crop
 from ...engine.presets import OVERLAY_KEYS, Preset, for_key
+from ...engine.prompts import Mode
 
+# Key C's choice, handed on as a preset is: its name is the Codes mode, it has no prompt.
+CODES_CHOICE = Preset(Mode.CODES.value, "")
 DIM = QColor(0, 0, 0, 110)
 BORDER = QColor(61, 174, 233)
 
@@ -40,6 +44,7 @@ class ScreenOverlay(QWidget):
     selected = Signal(object, object)  # ScreenGrab, Rect (logical, desktop coordinates)
     cancelled = Signal()
     digit_pressed = Signal(int)  # 0–9: a preset key
+    codes_pressed = Signal()  # C: the Codes mode
     confirmed = Signal()  # Enter: take the selection made (wait mode)
 
     def __init__(self, grab: ScreenGrab) -> None:
@@ -157,11 +162,15 @@ class ScreenOverlay(QWidget):
             self.confirmed.emit()
         elif Qt.Key.Key_0.value <= event.key() <= Qt.Key.Key_9.value:
             self.digit_pressed.emit(event.key() - Qt.Key.Key_0.value)
+        elif event.key() == Qt.Key.Key_C:
+            self.codes_pressed.emit()
 
 
 def banner_text(presets: Sequence[Preset], chosen: Preset | None, mode_label: str) -> str:
     """The overlay's top line: the choice, or which keys pick which preset."""
     back = f"0: {mode_label}" if mode_label else "0: back"
+    if chosen == CODES_CHOICE:
+        return f"C: Codes (QR codes and barcodes only)   ({back})"
     if chosen is not None:
         number = list(presets).index(chosen) + 1
         return f"Preset {number}: {chosen.name}   ({back})"
@@ -201,6 +210,7 @@ class SnipSession(QObject):
             overlay.selected.connect(self._on_selected)
             overlay.cancelled.connect(self._on_cancelled)
             overlay.digit_pressed.connect(self.choose_key)
+            overlay.codes_pressed.connect(self.choose_codes)
             overlay.confirmed.connect(self.confirm)
             screen = screens.get(grab.name)
             if screen is not None:
@@ -235,6 +245,19 @@ class SnipSession(QObject):
             self.preset_changed.emit(picked)
             self._show_banner()
 
+    def choose_codes(self) -> None:
+        """Key C: the Codes mode (again: back to the current mode); after a drag in wait mode,
+        take the selection with it."""
+        if self._done:
+            return
+        if self.pending is not None:
+            self.preset = CODES_CHOICE
+            self.confirm()
+            return
+        self.preset = None if self.preset == CODES_CHOICE else CODES_CHOICE
+        self.preset_changed.emit(self.preset)
+        self._show_banner()
+
     def confirm(self) -> None:
         """Take the selection made (wait mode); nothing before a drag."""
         if self.pending is not None and not self._done:
@@ -245,7 +268,8 @@ class SnipSession(QObject):
             keys = "1–9 preset · " if self.presets else ""
             choice = self.preset.name if self.preset else (self.mode_label or "the current mode")
             return f"{keys}Enter: {choice} · drag again to change · Esc cancel"
-        return banner_text(self.presets, self.preset, self.mode_label) if self.presets else ""
+        shown = self.presets or self.preset == CODES_CHOICE
+        return banner_text(self.presets, self.preset, self.mode_label) if shown else ""
 
     def _show_banner(self) -> None:
         text = self.banner()

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.view.ask_button.clicked.connect(self._ask)
         self.view.follow_up.returnPressed.connect(self._ask)
         self.view.pane.formula_clicked.connect(self._copy_formula)
+        self.view.codes.said = lambda line: self.show_status(line, 3000)
 
     def _build_ui(self) -> None:
         view = self.view

@@ -11,7 +11,7 @@ from ...engine.prompts import Mode, prompt_for
 
 MODE_LABELS = {
     Mode.TEXT.value: "Text", Mode.LATEX.value: "LaTeX", Mode.MARKDOWN.value: "Markdown",
-    Mode.DESCRIBE.value: "Describe", "custom": "Custom prompt…",
+    Mode.DESCRIBE.value: "Describe", Mode.CODES.value: "Codes", "custom": "Custom prompt…",
 }  # fmt: skip
 PRESET_PREFIX = "preset:"  # the mode box's data for a user preset: PRESET_PREFIX + its name
 
@@ -60,4 +60,6 @@ class QuestionBox:
                 if preset.name == name:
                     return preset.name, preset.prompt, False
             mode = default_mode
+        if mode == Mode.CODES.value:
+            return mode, "", False  # QR codes and barcodes only: no question for the model
         return mode, prompt_for(mode), mode == Mode.LATEX.value

@@ -23,6 +23,7 @@ from ...engine.backend import Answer
 from ...render.linebreaks import LineBreaks, apply_line_breaks
 from ...render.math import default_math_renderer
 from ..history.panel import HistoryPanel
+from .codes_strip import CodesStrip
 from .image_view import ImageView
 from .result_pane import ResultPane
 from .uncertain import SpanNavigator, mark_editor, record_marks, select_in_editor
@@ -52,9 +53,11 @@ class RecordView(QObject):
         self.follow_up = QLineEdit()
         self.follow_up.setPlaceholderText("Ask a follow-up question about this image…")
         self.ask_button = QPushButton("Ask")
-        self.answer_side = QWidget()  # the answer above, the follow-up row below
+        self.codes = CodesStrip()
+        self.answer_side = QWidget()  # the image's codes, the answer, the follow-up row below
         column, row = QVBoxLayout(self.answer_side), QHBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.codes)
         column.addWidget(self.stack, 1)
         column.addLayout(row)
         row.addWidget(self.follow_up)
@@ -96,6 +99,7 @@ class RecordView(QObject):
             self.pane.show_text(record.transcript(), streaming=True, latex_mode=record.bare_latex)
 
     def show(self, record: Record) -> None:
+        self.codes.set_codes(record.codes or ())
         text = record.transcript()
         if record.state is State.FAILED and not text:
             text = f"*{record.error}*"
