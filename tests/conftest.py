@@ -150,5 +150,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         used = set(getattr(item, "fixturenames", ()))
         if used & MODEL_FIXTURES:
             item.add_marker(pytest.mark.model)
-        if used & GUI_FIXTURES:
+        # The window's tests need a display (Xvfb) even where they take no qtbot.
+        if used & GUI_FIXTURES or item.path.parent.name == "ui":
             item.add_marker(pytest.mark.gui)

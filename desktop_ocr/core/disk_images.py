@@ -25,10 +25,12 @@ class DiskImageKeeper:
         self.current: int | None = None
         self.store_id: Callable[[int], int | None] = lambda _sid: None
         self.store: Callable[[], HistoryStore | None] = lambda: None
+        self.on_put: Callable[[int, Image.Image], None] = lambda _record_id, _image: None
 
     def put(self, record_id: int, image: Image.Image) -> None:
         with self._lock:
             self._memory[record_id] = image
+        self.on_put(record_id, image)
 
     def get(self, record_id: int) -> Image.Image:
         with self._lock:

@@ -76,8 +76,10 @@ class HistorySync(QObject):
         self._idle_trim.setSingleShot(True)
         self._idle_trim.setInterval(IDLE_TRIM_MS)
         self._idle_trim.timeout.connect(lambda: self._submit(trim_heap))
+        self._encoded: dict[int, PageImage] = {}  # session id → its PNG, made early (writer thread)
         keeper.store_id = self.store_id
         keeper.store = lambda: self.store
+        keeper.on_put = self._encode_early
         self.written.connect(self._release)
         session.model_ready.connect(self._on_ready)
         session.record_changed.connect(self._on_changed)
@@ -158,27 +160,40 @@ class HistorySync(QObject):
         backend = self.session.worker.backend
         self._fields = backend.identity().record_fields() if backend is not None else {}
 
-    def record_answer(self, session_id: int, answer: Answer) -> None:
-        """An answer ended (done or stopped): a new record, or a follow-up's turn of one."""
+    def record_answer(self, session_id: int, answer: Answer) -> Future[Any] | None:
+        """An answer ended (done or stopped): a new record, or a follow-up's turn of one.
+        The write's future (None when nothing is written: private, a document's page)."""
         stopped = answer.stats.stop_reason is StopReason.CANCELLED
         state = StoreState.STOPPED if stopped else StoreState.DONE
         probabilities = [token.to_json(alternatives=True) for token in answer.tokens]
-        self._record(session_id, answer.text, stats_dict(answer.stats), probabilities, state, "")
+        return self._record(session_id, answer.text, stats_dict(answer.stats), probabilities, state, "")
 
     def record_failure(self, session_id: int, failure: Failure) -> None:
         self._record(session_id, "", {}, [], StoreState.FAILED, failure.message)
 
+    def _encode_early(self, session_id: int, image: Image.Image) -> None:
+        """A new image's PNG is made on the writer thread while the model reads it, so that the
+        record's write when the answer ends is an insert of milliseconds, not an encode."""
+
+        def encode() -> None:
+            if self.store is None or session_id in self.private:
+                return
+            image.load()
+            self._encoded[session_id] = PageImage.encode(image)
+
+        self._submit(encode)
+
     def _record(
         self, sid: int, text: str, stats: dict, probabilities: list, state: StoreState, error: str
-    ) -> None:
+    ) -> Future[Any] | None:
         record = self.session.records.get(sid)
         if record is None or sid in self.private or not record.turns or record.is_document:
-            return  # a document's pages come through `follow`
+            return None  # a document's pages come through `follow`
         turn = StoreTurn(record.turns[-1].question, text, stats, probabilities)
         edited = record.edited
         self._edits[sid] = edited
         if len(record.turns) > 1 and sid in self._ids:
-            self._submit(lambda: self._write_turn(sid, turn, state, error, edited))
+            return self._submit(lambda: self._write_turn(sid, turn, state, error, edited))
             return
         image: Image.Image | PageImage | None
         replaced = self._ids.get(sid, 0)
@@ -187,7 +202,7 @@ class HistorySync(QObject):
         except KeyError:
             image = None
         entry = self._new_record(record, turn, state, error)
-        self._submit(lambda: self._write_new(sid, entry, image, replaced))
+        return self._submit(lambda: self._write_new(sid, entry, image, replaced))
 
     def _on_codes(self, sid: int) -> None:
         """An image's codes are read: a Codes-mode record is written now (its codes are its
@@ -243,7 +258,10 @@ class HistorySync(QObject):
             png, thumb = store.image(replaced), store.thumbnail(replaced)
             if old is not None and old.pages and png is not None and thumb is not None:
                 page_image = PageImage(png, thumb, old.pages[0].width, old.pages[0].height)
-        if page_image is None and image is not None:
+        early = self._encoded.pop(sid, None)
+        if page_image is None and early is not None:
+            page_image = early  # encoded while the model ran
+        elif page_image is None and image is not None:
             image.load()
             page_image = PageImage.encode(image)  # here, off the GUI thread
         page = entry.pages[0]

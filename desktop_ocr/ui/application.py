@@ -11,6 +11,7 @@ How a snip becomes a record, top to bottom:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -39,6 +40,8 @@ from .settings.apply import apply_settings, ask_settings
 from .snip.flow import SnipFlow
 from .window.main_window import MainWindow
 from .window.record_view import stats_text
+
+COMMIT_WAIT_S = 2.0  # the longest an answer's history write holds the window (a locked database)
 
 
 class App(QObject):
@@ -209,13 +212,21 @@ class App(QObject):
     # ----- the end of an answer: history, copy, notification, in this one place
     def _on_answer_ended(self, record_id: int, answer: Answer) -> None:
         record = self.session.records[record_id]
+        if not record.document_running:  # a document's pages are written as one record at its end
+            written = self.history.sync.record_answer(record_id, answer)
+            # Committed before this handler returns, so before the window paints the answer as
+            # finished (and before the log line): a crash or kill -9 from then on loses nothing.
+            # The image's PNG was made while the model ran: this waits for an insert. A history
+            # that another program holds locked does not freeze the window past COMMIT_WAIT_S.
+            if written is not None:
+                with contextlib.suppress(TimeoutError):
+                    written.result(timeout=COMMIT_WAIT_S)
         self.window.view.stats_label.setText(stats_text(answer))
         self.log(f"{record.name}: {answer.stats.summary()}")
         if answer.stats.stop_reason is StopReason.REPETITION:
             self.window.show_status("Stopped: the model was repeating itself", 8000)
         if record.document_running:
             return  # one page of a document: the run keeps it; copied and notified once it ends
-        self.history.sync.record_answer(record_id, answer)
         if record.state is State.DONE:
             self._answered(record_id)
         self.answer_ended.emit(record_id)

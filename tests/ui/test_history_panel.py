@@ -217,6 +217,39 @@ def test_kill_9_keeps_the_finished_record(tiny_model, tmp_path):
     assert store.image_path(summary.id).exists()
 
 
+@pytest.mark.subprocess
+def test_kill_9_the_moment_an_answer_is_said_keeps_it(tiny_model, tmp_path):
+    """A full-HD image (whose PNG takes a while to make): killed at 0 ms after the answer's log
+    line, which comes once the window has it as finished, the record and its image are kept."""
+    env = {
+        **os.environ,
+        "DESKTOP_OCR_DATA_DIR": str(tmp_path / "data"),
+        "DESKTOP_OCR_SETTINGS": str(tmp_path / "settings.ini"),
+    }
+    image = write_noise(tmp_path / "full-hd.png", 1920, 1080)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desktop_ocr", "--verbose", "--model", str(tiny_model), "--device", "cpu",
+         "--dtype", "float32", "--max-new-tokens", "4", str(image)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    said = []
+    try:
+        assert process.stderr is not None
+        for line in process.stderr:  # pytest-timeout bounds this if the answer never comes
+            said.append(line)
+            if line.startswith(f"desktop-ocr: {image.name}: image "):
+                process.send_signal(signal.SIGKILL)  # at once: no grace for a writer thread
+                break
+    finally:
+        process.kill()
+        process.wait()
+    assert any(line.startswith(f"desktop-ocr: {image.name}: image ") for line in said), "".join(said)
+    store = open_folder(tmp_path / "data")
+    (summary,) = store.list()
+    assert summary.name == str(image) and summary.state is State.DONE
+    assert store.image(summary.id) is not None and store.get(summary.id).pages[0].width == 1920
+
+
 @pytest.mark.parametrize("count", [10_000])
 def test_ten_thousand_records_open_lazily(qtbot, make_app, count, monkeypatch):
     store = open_folder(data_dir())
