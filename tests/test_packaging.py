@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,6 +15,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.subprocess
 def test_the_wheel_holds_the_resources_and_no_dev_tooling(tmp_path: Path) -> None:
+    # From a clean copy of the sources: a checkout's build/ folder (a bundle, an earlier wheel)
+    # would otherwise put whatever it holds into the wheel.
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(
+        ROOT / "desktop_ocr", source / "desktop_ocr", ignore=shutil.ignore_patterns("__pycache__")
+    )
     subprocess.run(
         [
             sys.executable,
@@ -25,7 +35,7 @@ def test_the_wheel_holds_the_resources_and_no_dev_tooling(tmp_path: Path) -> Non
             "-q",
             "-w",
             str(tmp_path),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         cwd=tmp_path,

@@ -76,15 +76,10 @@ def converter_pins() -> list[str]:
 
 
 def converter_dir() -> Path:
-    """This app's converter venv: named by its pins and the Python it is built with."""
-    from platformdirs import user_cache_path
-
+    """This app's converter venv: named by its pins and the Python it is built with (beside the
+    converted models, in the user's cache folder)."""
     stamp = "\n".join([*converter_pins(), sys.implementation.cache_tag, sysconfig.get_platform()])
-    return (
-        user_cache_path("desktop-ocr")
-        / "openvino-converter"
-        / hashlib.sha256(stamp.encode()).hexdigest()[:16]
-    )
+    return cache_root().parent / "openvino-converter" / hashlib.sha256(stamp.encode()).hexdigest()[:16]
 
 
 def _venv_python(venv: Path) -> Path:
