@@ -138,7 +138,7 @@ PROFILES: tuple[ModelProfile, ...] = (
         allows_free_prompt=True,
         allows_presets=True,
         allows_follow_ups=True,
-        image_flow=PROCESSOR,
+        image_flow=QWEN_VL_UTILS,  # its card, too, resizes with process_vision_info
         parameters="3.8B (3B) / 8.3B (7B)",
         download_gb=7.5,
         licence="Qwen research licence (3B), Apache-2.0 (7B)",
@@ -251,7 +251,7 @@ DEFAULT_PROFILE = BY_KEY["qwen2-vl"]
 
 def profile_for_config(config: Mapping[str, object], model: str = "") -> ModelProfile:
     """The profile of a config.json's model_type; `model` (hub id or folder) picks among variants."""
-    model_type = str(config.get("model_type", ""))
+    model_type = _model_type(config)
     matches = [profile for profile in PROFILES if model_type in profile.model_types]
     if not matches:
         architectures = config.get("architectures") or [model_type or "unknown"]
@@ -266,6 +266,15 @@ def profile_for_config(config: Mapping[str, object], model: str = "") -> ModelPr
         if any(lowered.endswith(repo.lower()) for repo in profile.repos):
             return profile
     return matches[0]
+
+
+def _model_type(config: Mapping[str, object]) -> str:
+    """config.json's model_type; LightOnOCR-2's hub config is a Mistral3 with a Qwen3 decoder."""
+    model_type = str(config.get("model_type", ""))
+    text = config.get("text_config")
+    if model_type == "mistral3" and isinstance(text, Mapping) and text.get("model_type") == "qwen3":
+        return "lighton_ocr"
+    return model_type
 
 
 def profile_for_folder(folder: Path, model: str = "") -> ModelProfile:
