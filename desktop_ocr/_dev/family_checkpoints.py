@@ -72,7 +72,9 @@ def _tokenizer(special: tuple[str, ...], **named: str) -> tuple[Any, dict[str, i
     return fast, ids
 
 
-def _save(folder: Path, model: Any, processor: Any, generation: dict[str, Any], std: float, seed: int) -> Path:
+def _save(
+    folder: Path, model: Any, processor: Any, generation: dict[str, Any], std: float, seed: int
+) -> Path:
     import torch
     from transformers import GenerationConfig
 
@@ -128,7 +130,11 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
         patch, template, processor_class = 16, templates.QWEN3_VL, tf.Qwen3VLProcessor
         video = tf.Qwen3VLVideoProcessor()
     else:
-        text["rope_parameters"] = {"rope_type": "default", "rope_theta": 1000000.0, "mrope_section": [2, 3, 3]}
+        text["rope_parameters"] = {
+            "rope_type": "default",
+            "rope_theta": 1000000.0,
+            "mrope_section": [2, 3, 3],
+        }
         vision = {
             "depth": 2,
             "hidden_size": 32,
@@ -287,7 +293,9 @@ def _lighton_ocr(folder: Path, std: float, seed: int) -> Path:
     config = tf.LightOnOcrConfig(vision_config=vision, text_config=text, image_token_id=ids["[IMG]"])
     model = tf.LightOnOcrForConditionalGeneration(config)
     processor = tf.LightOnOcrProcessor(
-        image_processor=tf.PixtralImageProcessor(patch_size={"height": 14, "width": 14}, size={"longest_edge": 1540}),
+        image_processor=tf.PixtralImageProcessor(
+            patch_size={"height": 14, "width": 14}, size={"longest_edge": 1540}
+        ),
         tokenizer=tokenizer,
         patch_size=14,
         spatial_merge_size=2,

@@ -5,7 +5,6 @@ first, text turns, a generation prompt); the tools, video and system-prompt bran
 real templates are left out, since the app never sends them.
 """
 
-from .checkpoint import CHAT_TEMPLATE as QWEN2_VL
 
 # Qwen3-VL Instruct: no default system prompt.
 QWEN3_VL = (

@@ -48,7 +48,10 @@ def budget_size(processor: Any, budget: PixelBudget) -> dict[str, int]:
     side = patch_pixels(processor)
     current = dict(processor.image_processor.size or {})
     if all(key in current for key in _AREA_KEYS):
-        return {"shortest_edge": budget.min_tokens * side * side, "longest_edge": budget.max_tokens * side * side}
+        return {
+            "shortest_edge": budget.min_tokens * side * side,
+            "longest_edge": budget.max_tokens * side * side,
+        }
     # Pixtral (LightOnOCR) scales the longest edge down only: a square at the budget's cap.
     return {"longest_edge": side * max(1, math.isqrt(budget.max_tokens))}
 

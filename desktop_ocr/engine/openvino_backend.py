@@ -47,6 +47,17 @@ def openvino_available() -> bool:
     return find_spec("openvino_genai") is not None
 
 
+def require_openvino_family(path: Path, model: str) -> None:
+    """One line, before any conversion, for a family optimum-intel's converter cannot export."""
+    from .families import profile_for_folder
+
+    profile = profile_for_folder(path, model)
+    if not profile.openvino:
+        raise ModelLoadError(
+            f"OpenVINO cannot run {profile.name} models (its converter does not export them)"
+        )
+
+
 class OpenVINOBackend:
     """Loads (converting once if needed) the IR and answers one conversation turn at a time."""
 
@@ -68,6 +79,7 @@ class OpenVINOBackend:
         self.warm_ups = 0  # finished warm_up() calls
         if folder is None:
             self.path = locate_model(options.model, download_progress)
+            require_openvino_family(self.path, options.model)
             folder = convert(self.path, options.weights, convert_progress or say)
         self.folder = folder
         say(f"loading {options.model} with OpenVINO ({options.weights})")

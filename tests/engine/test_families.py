@@ -168,7 +168,9 @@ def test_an_unknown_architecture_is_one_line_and_exit_2(tmp_path):
 
     folder = tmp_path / "llava"
     folder.mkdir()
-    (folder / "config.json").write_text('{"model_type": "llava", "architectures": ["LlavaForConditionalGeneration"]}')
+    (folder / "config.json").write_text(
+        '{"model_type": "llava", "architectures": ["LlavaForConditionalGeneration"]}'
+    )
     noise_image(64, 64).save(tmp_path / "page.png")
     ran = run_main(["--cli", "--backend", "transformers", "--model", str(folder), str(tmp_path / "page.png")])
     errors = ran.stderr.decode()
