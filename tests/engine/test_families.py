@@ -177,3 +177,27 @@ def test_an_unknown_architecture_is_one_line_and_exit_2(tmp_path):
     assert ran.returncode == 2
     assert "LlavaForConditionalGeneration" in errors and "no profile" in errors
     assert "Traceback" not in errors and len(errors.strip().splitlines()) == 1
+
+
+@pytest.mark.model
+def test_auto_says_in_one_line_that_a_family_without_openvino_runs_with_transformers(family_root):
+    from desktop_ocr.engine.backends import create_backend
+    from desktop_ocr.engine.local import LocalBackend
+
+    said: list[str] = []
+    path = _checkpoint(family_root, "glm-ocr")
+    backend = create_backend(
+        EngineOptions(model=str(path), device="cpu", dtype="float32", backend="auto"), status=said.append
+    )
+    assert isinstance(backend, LocalBackend)
+    assert "GLM-OCR runs with transformers: OpenVINO's converter does not export it" in said
+
+
+@pytest.mark.model
+def test_openvino_asked_for_a_family_it_cannot_export_is_one_line(family_root):
+    from desktop_ocr.engine.errors import ModelLoadError
+    from desktop_ocr.engine.openvino_backend import load_openvino_backend
+
+    path = _checkpoint(family_root, "paddleocr-vl")
+    with pytest.raises(ModelLoadError, match="OpenVINO cannot run PaddleOCR-VL models"):
+        load_openvino_backend(EngineOptions(model=str(path), backend="openvino", device="cpu"))
