@@ -14,6 +14,8 @@ from typing import Any
 
 from . import family_templates as templates
 from .checkpoint import _widen_weights, train_tokenizer
+from .family_full import FULL
+from .family_full import sized as _sized
 
 QWEN_TOKENS = (
     "<|endoftext|>",
@@ -73,15 +75,30 @@ def _tokenizer(special: tuple[str, ...], **named: str) -> tuple[Any, dict[str, i
 
 
 def _save(
-    folder: Path, model: Any, processor: Any, generation: dict[str, Any], std: float, seed: int
+    folder: Path,
+    model_class: Any,
+    config: Any,
+    processor: Any,
+    generation: dict[str, Any],
+    std: float,
+    seed: int,
 ) -> Path:
+    """Tiny (std > 0): the real model class, widened weights, save_pretrained. Full (std 0):
+    real-size random bf16 shards written without building the model (family_full.py)."""
     import torch
     from transformers import GenerationConfig
 
-    torch.manual_seed(seed)
-    _widen_weights(model, std, seed)
-    model.generation_config = GenerationConfig(**generation)
-    model.save_pretrained(folder)
+    if std > 0:
+        torch.manual_seed(seed)
+        model = model_class(config)
+        _widen_weights(model, std, seed)
+        model.generation_config = GenerationConfig(**generation)
+        model.save_pretrained(folder)
+    else:
+        from .family_full import write_full_random
+
+        write_full_random(folder, model_class, config, seed)
+        GenerationConfig(**generation).save_pretrained(folder)
     processor.save_pretrained(folder)
     return folder
 
@@ -125,8 +142,9 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
             "deepstack_visual_indexes": [0],
             "patch_size": 16,
         }
+        text, vision = _sized(text, vision, FULL["qwen3-vl"], std)
         config = tf.Qwen3VLConfig(text_config=text, vision_config=vision, **special)
-        model = tf.Qwen3VLForConditionalGeneration(config)
+        model = tf.Qwen3VLForConditionalGeneration
         patch, template, processor_class = 16, templates.QWEN3_VL, tf.Qwen3VLProcessor
         video = tf.Qwen3VLVideoProcessor()
     else:
@@ -144,8 +162,9 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
             "fullatt_block_indexes": [1],
             "window_size": 56,
         }
+        text, vision = _sized(text, vision, FULL["qwen2.5-vl"], std)
         config = tf.Qwen2_5_VLConfig(text_config=text, vision_config=vision, **special)
-        model = tf.Qwen2_5_VLForConditionalGeneration(config)
+        model = tf.Qwen2_5_VLForConditionalGeneration
         patch, template, processor_class = 14, templates.QWEN2_VL, tf.Qwen2_5_VLProcessor
         video = tf.Qwen2VLVideoProcessor()
     image_processor = tf.Qwen2VLImageProcessor(patch_size=patch, merge_size=2)
@@ -162,7 +181,7 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
         "top_p": 0.8,
         "temperature": 0.7,
     }
-    return _save(folder, model, processor, generation, std, seed)
+    return _save(folder, model, config, processor, generation, std, seed)
 
 
 def _paddleocr_vl(folder: Path, std: float, seed: int) -> Path:
@@ -190,6 +209,7 @@ def _paddleocr_vl(folder: Path, std: float, seed: int) -> Path:
         "rope_parameters": {"rope_type": "default", "rope_theta": 500000.0, "mrope_section": [2, 3, 3]},
     }
     vision = {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4}
+    text, vision = _sized(text, vision, FULL["paddleocr-vl"], std)
     config = tf.PaddleOCRVLConfig(
         text_config=text,
         vision_config=vision,
@@ -198,12 +218,12 @@ def _paddleocr_vl(folder: Path, std: float, seed: int) -> Path:
         vision_start_token_id=ids["<|IMAGE_START|>"],
         vision_end_token_id=ids["<|IMAGE_END|>"],
     )
-    model = tf.PaddleOCRVLForConditionalGeneration(config)
+    model = tf.PaddleOCRVLForConditionalGeneration
     processor = PaddleOCRVLProcessor(
         image_processor=PaddleOCRVLImageProcessor(), tokenizer=tokenizer, chat_template=templates.PADDLEOCR_VL
     )
     generation = {"bos_token_id": ids["<s>"], "eos_token_id": ids["</s>"], "pad_token_id": ids["<unk>"]}
-    return _save(folder, model, processor, generation, std, seed)
+    return _save(folder, model, config, processor, generation, std, seed)
 
 
 def _glm_ocr(folder: Path, std: float, seed: int) -> Path:
@@ -236,6 +256,7 @@ def _glm_ocr(folder: Path, std: float, seed: int) -> Path:
         "out_hidden_size": 64,
         "image_size": 56,
     }
+    text, vision = _sized(text, vision, FULL["glm-ocr"], std)
     config = tf.GlmOcrConfig(
         text_config=text,
         vision_config=vision,
@@ -246,7 +267,7 @@ def _glm_ocr(folder: Path, std: float, seed: int) -> Path:
         video_start_token_id=ids["<|begin_of_video|>"],
         video_end_token_id=ids["<|end_of_video|>"],
     )
-    model = tf.GlmOcrForConditionalGeneration(config)
+    model = tf.GlmOcrForConditionalGeneration
     processor = tf.Glm46VProcessor(
         image_processor=tf.Glm4vImageProcessor(),
         tokenizer=tokenizer,
@@ -257,7 +278,7 @@ def _glm_ocr(folder: Path, std: float, seed: int) -> Path:
         "eos_token_id": [ids["<|endoftext|>"], ids["<|user|>"]],
         "pad_token_id": ids["<|endoftext|>"],
     }
-    return _save(folder, model, processor, generation, std, seed)
+    return _save(folder, model, config, processor, generation, std, seed)
 
 
 def _lighton_ocr(folder: Path, std: float, seed: int) -> Path:
@@ -290,8 +311,9 @@ def _lighton_ocr(folder: Path, std: float, seed: int) -> Path:
         "head_dim": 16,
         "eos_token_id": ids["<|im_end|>"],
     }
+    text, vision = _sized(text, vision, FULL["lighton-ocr-2"], std)
     config = tf.LightOnOcrConfig(vision_config=vision, text_config=text, image_token_id=ids["[IMG]"])
-    model = tf.LightOnOcrForConditionalGeneration(config)
+    model = tf.LightOnOcrForConditionalGeneration
     processor = tf.LightOnOcrProcessor(
         image_processor=tf.PixtralImageProcessor(
             patch_size={"height": 14, "width": 14}, size={"longest_edge": 1540}
@@ -302,7 +324,7 @@ def _lighton_ocr(folder: Path, std: float, seed: int) -> Path:
         chat_template=templates.LIGHTON_OCR,
     )
     generation = {"eos_token_id": ids["<|im_end|>"], "pad_token_id": ids["<|endoftext|>"]}
-    return _save(folder, model, processor, generation, std, seed)
+    return _save(folder, model, config, processor, generation, std, seed)
 
 
 BUILDERS: dict[str, Callable[[Path, float, int], Path]] = {
@@ -314,12 +336,16 @@ BUILDERS: dict[str, Callable[[Path, float, int], Path]] = {
 }
 
 
-def build_family_checkpoint(folder: str | Path, family: str, *, std: float = 0.3, seed: int = 0) -> Path:
-    """Write a tiny random-weight checkpoint of `family` (a profile key) into `folder`."""
+def build_family_checkpoint(
+    folder: str | Path, family: str, *, size: str = "tiny", std: float = 0.3, seed: int = 0
+) -> Path:
+    """Write a random-weight checkpoint of `family` (a profile key): tiny, or "full" (real size)."""
     if family == "qwen2-vl":
         from .checkpoint import build_checkpoint
 
-        return build_checkpoint(folder, "hub", std=std, seed=seed)
+        return build_checkpoint(folder, "hub", size="full" if size == "full" else "tiny", std=std, seed=seed)
+    if size == "full":
+        std = 0.0
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     return BUILDERS[family](folder, std, seed)

@@ -5,6 +5,10 @@ first, text turns, a generation prompt); the tools, video and system-prompt bran
 real templates are left out, since the app never sends them.
 """
 
+from .checkpoint import CHAT_TEMPLATE
+
+# Qwen2.5-VL ships Qwen2-VL's template (with its default system prompt).
+QWEN2_VL = CHAT_TEMPLATE
 
 # Qwen3-VL Instruct: no default system prompt.
 QWEN3_VL = (
