@@ -108,13 +108,13 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
     import transformers as tf
 
     tokenizer, ids = _tokenizer(QWEN_TOKENS, eos_token="<|im_end|>", pad_token="<|endoftext|>")
-    special = {
+    special: dict[str, Any] = {
         "image_token_id": ids["<|image_pad|>"],
         "video_token_id": ids["<|video_pad|>"],
         "vision_start_token_id": ids["<|vision_start|>"],
         "vision_end_token_id": ids["<|vision_end|>"],
     }
-    text = {
+    text: dict[str, Any] = {
         "vocab_size": len(tokenizer),
         "hidden_size": 64,
         "intermediate_size": 128,
@@ -143,10 +143,10 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
             "patch_size": 16,
         }
         text, vision = _sized(text, vision, FULL["qwen3-vl"], std)
-        config = tf.Qwen3VLConfig(text_config=text, vision_config=vision, **special)
-        model = tf.Qwen3VLForConditionalGeneration
+        config: Any = tf.Qwen3VLConfig(text_config=text, vision_config=vision, **special)
+        model: Any = tf.Qwen3VLForConditionalGeneration
         patch, template, processor_class = 16, templates.QWEN3_VL, tf.Qwen3VLProcessor
-        video = tf.Qwen3VLVideoProcessor()
+        video: Any = tf.Qwen3VLVideoProcessor()
     else:
         text["rope_parameters"] = {
             "rope_type": "default",
@@ -165,7 +165,7 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
         text, vision = _sized(text, vision, FULL["qwen2.5-vl"], std)
         config = tf.Qwen2_5_VLConfig(text_config=text, vision_config=vision, **special)
         model = tf.Qwen2_5_VLForConditionalGeneration
-        patch, template, processor_class = 14, templates.QWEN2_VL, tf.Qwen2_5_VLProcessor
+        patch, template, processor_class = 14, templates.QWEN2_VL, tf.Qwen2_5_VLProcessor  # type: ignore[assignment]
         video = tf.Qwen2VLVideoProcessor()
     image_processor = tf.Qwen2VLImageProcessor(patch_size=patch, merge_size=2)
     processor = processor_class(
@@ -195,7 +195,7 @@ def _paddleocr_vl(folder: Path, std: float, seed: int) -> Path:
         bos_token="<s>",
         image_token="<|IMAGE_PLACEHOLDER|>",
     )
-    text = {
+    text: dict[str, Any] = {
         "vocab_size": len(tokenizer),
         "hidden_size": 64,
         "intermediate_size": 128,
@@ -232,7 +232,7 @@ def _glm_ocr(folder: Path, std: float, seed: int) -> Path:
     tokenizer, ids = _tokenizer(
         GLM_TOKENS, eos_token="<|endoftext|>", pad_token="<|endoftext|>", image_token="<|image|>"
     )
-    text = {
+    text: dict[str, Any] = {
         "vocab_size": len(tokenizer),
         "hidden_size": 64,
         "intermediate_size": 128,
@@ -301,7 +301,7 @@ def _lighton_ocr(folder: Path, std: float, seed: int) -> Path:
         "image_size": 1540,
         "patch_size": 14,
     }
-    text = {
+    text: dict[str, Any] = {
         "vocab_size": len(tokenizer),
         "hidden_size": 64,
         "intermediate_size": 128,

@@ -254,8 +254,10 @@ def profile_for_config(config: Mapping[str, object], model: str = "") -> ModelPr
     model_type = _model_type(config)
     matches = [profile for profile in PROFILES if model_type in profile.model_types]
     if not matches:
-        architectures = config.get("architectures") or [model_type or "unknown"]
-        names = ", ".join(str(name) for name in architectures)  # type: ignore[union-attr]
+        architectures = config.get("architectures")
+        if not isinstance(architectures, list) or not architectures:
+            architectures = [model_type or "unknown"]
+        names = ", ".join(str(name) for name in architectures)
         known = ", ".join(profile.name for profile in PROFILES)
         raise UnknownArchitectureError(
             f"{model or 'this model'} is a {names}, which the app has no profile for (it runs {known})",
