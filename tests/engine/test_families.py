@@ -201,3 +201,20 @@ def test_openvino_asked_for_a_family_it_cannot_export_is_one_line(family_root):
     path = _checkpoint(family_root, "paddleocr-vl")
     with pytest.raises(ModelLoadError, match="OpenVINO cannot run PaddleOCR-VL models"):
         load_openvino_backend(EngineOptions(model=str(path), backend="openvino", device="cpu"))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("family", FAMILIES)
+def test_warm_up_and_the_static_cache_decode_follow_the_family(family_root, family, monkeypatch):
+    """warm_up() runs the family's own path; the static cache (compiled on CUDA) gives the same tokens."""
+    backend = _backend(family_root, family)
+    before = backend.warm_ups
+    backend.warm_up()
+    assert backend.warm_ups == before + 1
+    question = app_question(family, backend.profile.modes[0])
+    image = noise_image(300, 100, seed=5)
+    plain = backend.generate(Conversation.start(image, question), max_new_tokens=8)
+    monkeypatch.setattr(backend, "force_static_cache", True)
+    static = backend.generate(Conversation.start(image, question), max_new_tokens=8)
+    assert [t.id for t in static.tokens] == [t.id for t in plain.tokens]
+    assert static.text == plain.text
