@@ -180,6 +180,7 @@ def write_full_random(folder: Path, model_class: Any, config: Any, seed: int) ->
 
 def is_complete(folder: Path) -> bool:
     """A real-size checkpoint finished writing: its index and processor are both there."""
-    return (folder / "model.safetensors.index.json").is_file() and (
-        folder / "processor_config.json"
-    ).is_file()
+    processor = ("processor_config.json", "preprocessor_config.json")
+    return (folder / "model.safetensors.index.json").is_file() and any(
+        (folder / name).is_file() for name in processor
+    )
