@@ -84,14 +84,20 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=THREE_SIZES)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--new-tokens", type=int, default=32)
+    parser.add_argument("--table", action="store_true", help="print the table of --root's saved results only")
     args = parser.parse_args()
+    if args.table:
+        print_table(json.loads((Path(args.root) / "results.json").read_text()))
+        return
     root = Path(args.root)
     families = [REFERENCE] + [f for f in args.families if f != REFERENCE]
     results: dict[str, dict[str, Any]] = {}
+    saved = root / "results.json"  # each family's result as it comes, should the run be cut short
     for family in families:
         result = run_family(checkpoint(root, family), args)
         if result is not None:
             results[family] = result
+            saved.write_text(json.dumps(results, indent=1))
             print(f"{family}: done", flush=True)
     print_table(results)
 
