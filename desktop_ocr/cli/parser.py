@@ -40,6 +40,12 @@ def build_parser(table: type[Settings] = Settings) -> argparse.ArgumentParser:
         help="ask a saved prompt preset (Settings → Prompt presets), e.g. 'Table as CSV'",
     )
     add_flags(parser, FlagGroup.MODEL, table)
+    # An action, not a setting: it prints and exits, so it is not in the settings table.
+    parser.add_argument(
+        "--list-models",
+        action="store_true",
+        help="print the model families the app runs (name, hub id, size, download, licence), one a line",
+    )
     parser.add_argument("--verbose", action="store_true", help="print loading steps and stats to stderr")
     add_flags(parser.add_argument_group("runtime (see README, Speed)"), FlagGroup.RUNTIME, table)
     remote = parser.add_argument_group("server (any OpenAI-compatible endpoint)")

@@ -35,6 +35,12 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.list_models:
+        from ..engine.families import PROFILES
+
+        for profile in PROFILES:
+            print(profile.describe())
+        return EXIT_OK
     try:
         options = engine_options(args)
     except ValueError as error:

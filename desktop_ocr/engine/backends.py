@@ -67,6 +67,15 @@ def _openvino_fits(
         path = locate_model(options.model, download_progress)
     except EngineError:
         return False
+    from .families import profile_for_folder
+
+    try:
+        profile = profile_for_folder(path, options.model)
+    except EngineError:
+        return False  # the transformers loader says what is wrong, in one line
+    if not profile.openvino:
+        say(f"{profile.name} runs with transformers: OpenVINO's converter does not export it")
+        return False
     choice = auto_choice(path, options, memory_available())
     if choice.reason:
         say(choice.reason)

@@ -1,4 +1,4 @@
-"""The local transformers backend: Qwen2-VL on this machine's GPU or CPU."""
+"""The local transformers backend: any profiled model family on this machine's GPU or CPU."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from .conversation import Conversation
 from .devices import dtype_name, resolve_device, resolve_dtype
 from .download import DownloadProgress, locate_model
 from .errors import EngineError, GenerationError, Hint, ModelLoadError, OutOfMemoryError, one_line
-from .images import prepare_image
+from .families import QWEN_VL_UTILS, ModelProfile, profile_for_folder
+from .family_inputs import build_inputs
 from .options import (
     MAX_BUDGET_TOKENS,
     MIN_BUDGET_TOKENS,
@@ -84,7 +85,7 @@ class LocalBackend:
         status: Callable[[str], None] | None = None,
     ) -> None:
         import torch
-        from transformers import AutoProcessor, Qwen2VLForConditionalGeneration
+        from transformers import AutoModelForImageTextToText, AutoProcessor
 
         self.options = options
         self.warm_ups = 0  # finished warm_up() calls
@@ -92,9 +93,10 @@ class LocalBackend:
         self.path = locate_model(options.model, download_progress)
         self.device = resolve_device(options.device)
         self.dtype = resolve_dtype(options.dtype, self.device)
+        self.profile: ModelProfile = profile_for_folder(self.path, options.model)
         say(f"loading {options.model} on {self.device} ({dtype_name(self.dtype)})")
         try:
-            self.model = Qwen2VLForConditionalGeneration.from_pretrained(
+            self.model = AutoModelForImageTextToText.from_pretrained(
                 self.path,
                 dtype=self.dtype,
                 attn_implementation="sdpa",
@@ -111,7 +113,8 @@ class LocalBackend:
             ) from None
         except Exception as error:  # noqa: BLE001 - every loader failure is reported in one line
             raise ModelLoadError(f"cannot load {options.model} from {self.path}: {one_line(error)}") from None
-        self.processor.image_processor.size = dict(PROCESSOR_SIZE)
+        if self.profile.image_flow == QWEN_VL_UTILS:
+            self.processor.image_processor.size = dict(PROCESSOR_SIZE)
         self.tokenizer = self.processor.tokenizer
         self._install_cancel_hooks()
         # Token probabilities (issue 13): off only for the overhead benchmark's baseline.
@@ -119,7 +122,7 @@ class LocalBackend:
         self.model.lm_head.register_forward_hook(_record_logits)
 
     def describe(self) -> str:
-        return f"{self.options.model} · {self.device} · {dtype_name(self.dtype)}"
+        return f"{self.options.model} ({self.profile.name}) · {self.device} · {dtype_name(self.dtype)}"
 
     def identity(self) -> BackendIdentity:
         return BackendIdentity(self.options.model, "local", str(self.device), dtype_name(self.dtype))
@@ -150,17 +153,13 @@ class LocalBackend:
         cancel = cancel or CancelToken()
         budget = budget or self.options.budget
         max_new_tokens = max_new_tokens or self.options.max_new_tokens
-        prepared = prepare_image(conversation.image, budget)
-        messages = conversation.messages({"type": "image", "image": prepared.image})
-        text = self.processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        inputs = self.processor(text=[text], images=[prepared.image], padding=True, return_tensors="pt")
-        inputs = inputs.to(self.model.device)
-        grid = inputs["image_grid_thw"][0].tolist()
-        prompt_tokens = int(inputs["input_ids"].shape[1])
+        turn = build_inputs(self.profile, self.processor, conversation, budget)
+        inputs = turn.inputs.to(self.model.device)
+        prompt_tokens = turn.prompt_tokens
         stats = GenerationStats(
-            original_size=prepared.original_size,
-            resized_size=prepared.resized_size,
-            visual_tokens=grid[0] * grid[1] * grid[2] // 4,
+            original_size=turn.original_size,
+            resized_size=turn.resized_size,
+            visual_tokens=turn.visual_tokens,
             prompt_tokens=prompt_tokens,
         )
         recorder = ProbabilityRecorder() if self.record_tokens else None
@@ -193,7 +192,8 @@ class LocalBackend:
         finally:
             _active.token = None
             _active.recorder = None
-        answer = self.tokenizer.decode(new_ids, **DECODE_ARGS)
+        decoded = self.tokenizer.decode(new_ids, **DECODE_ARGS)
+        answer = self.profile.clean_answer(decoded)
         stats.new_tokens = len(streamer.token_ids)
         stats.total_time = time.perf_counter() - started
         stats.stop_reason = guard.reason or (
@@ -201,7 +201,8 @@ class LocalBackend:
         )
         if stats.stop_reason is not StopReason.CANCELLED:
             conversation.answer(answer)
-        tokens = self._token_infos(recorder, answer) if recorder is not None else ()
+        # Probabilities line up with the decoded text; where cleaning cut it, none are given.
+        tokens = self._token_infos(recorder, answer) if recorder is not None and answer == decoded else ()
         return Answer(answer, stats, tokens)
 
     def _token_infos(self, recorder: ProbabilityRecorder, answer: str) -> tuple[TokenInfo, ...]:
@@ -219,10 +220,10 @@ class LocalBackend:
         return tuple(recorder.tokens(texts, lambda token_id: decode([token_id])))
 
     def _greedy(self, max_new_tokens: int) -> dict[str, Any]:
-        """Greedy decoding over the shipped generation_config.
+        """Greedy decoding over the shipped generation_config, whatever it says about sampling.
 
-        The shipped config samples with top_k 1 (greedy in effect); its repetition_penalty
-        (1.05 for this model) is kept, as the model card's generate(do_sample=False) keeps it.
+        The default model's config samples with top_k 1 (greedy in effect); its
+        repetition_penalty (1.05) is kept, as the model card's generate(do_sample=False) keeps it.
         """
         return {
             "do_sample": False,

@@ -16,6 +16,7 @@ from .backend import Answer, BackendIdentity, CancelToken, ChunkCallback
 from .conversation import Conversation
 from .download import DownloadProgress, locate_model
 from .errors import GenerationError, Hint, ModelLoadError, OutOfMemoryError, one_line
+from .families import DEFAULT_PROFILE, ModelProfile
 from .images import prepare_image
 from .openvino_convert import ConvertProgress, convert
 from .options import DType, EngineOptions, PixelBudget
@@ -47,6 +48,18 @@ def openvino_available() -> bool:
     return find_spec("openvino_genai") is not None
 
 
+def require_openvino_family(path: Path, model: str) -> ModelProfile:
+    """The model's profile; one line, before any conversion, for a family OpenVINO cannot export."""
+    from .families import profile_for_folder
+
+    profile = profile_for_folder(path, model)
+    if not profile.openvino:
+        raise ModelLoadError(
+            f"OpenVINO cannot run {profile.name} models (its converter does not export them)"
+        )
+    return profile
+
+
 class OpenVINOBackend:
     """Loads (converting once if needed) the IR and answers one conversation turn at a time."""
 
@@ -66,8 +79,11 @@ class OpenVINOBackend:
 
         self.options = options
         self.warm_ups = 0  # finished warm_up() calls
+        # An IR folder handed in (tests, bench) is the default model's.
+        self.profile: ModelProfile = DEFAULT_PROFILE
         if folder is None:
             self.path = locate_model(options.model, download_progress)
+            self.profile = require_openvino_family(self.path, options.model)
             folder = convert(self.path, options.weights, convert_progress or say)
         self.folder = folder
         say(f"loading {options.model} with OpenVINO ({options.weights})")

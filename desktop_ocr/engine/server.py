@@ -3,6 +3,10 @@
 The image is prepared here exactly as the local backend prepares it (guards, pixel budget,
 alpha flattened) and sent as PNG, so that no server resizes it: every server sees the same
 pixels. Requests carry only standard OpenAI fields.
+
+Where the served model name is a profiled hub id (engine/families.py), its card's prompts are
+sent, and for the families whose card hands the picture to the processor (all but
+Qwen2-VL/2.5-VL) the image goes unresized: the server's own processor sizes it, as the card does.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from .backend import Answer, BackendIdentity, CancelToken, ChunkCallback
 from .confidence import ALTERNATIVES, LogprobCollector
 from .conversation import Conversation
 from .errors import EngineError, GenerationError, Hint, ModelNotFoundError, one_line
+from .families import QWEN_VL_UTILS, ModelProfile, profile_for_model
+from .family_images import processor_image
+from .family_inputs import family_messages
 from .images import prepare_image
 from .options import DEFAULT_MAX_NEW_TOKENS, PixelBudget
 from .stats import GenerationStats, StopReason
@@ -92,6 +99,8 @@ class ServerBackend:
             max_retries=0,
         )
         self.model = options.model or self._only_model()
+        # None: a model without a profile, asked the app's instructions as they are.
+        self.profile: ModelProfile | None = profile_for_model(self.model)
 
     def warm_up(self, cancel: CancelToken | None = None) -> None:
         """Nothing to do: the server keeps its model loaded and warm."""
@@ -130,15 +139,12 @@ class ServerBackend:
     ) -> Answer:
         started = time.perf_counter()
         cancel = cancel or CancelToken()
-        prepared = prepare_image(conversation.image, budget or self.options.budget)
-        messages = conversation.messages(
-            {"type": "image_url", "image_url": {"url": image_data_url(prepared.image)}}
-        )
-        stats = GenerationStats(
-            original_size=prepared.original_size,
-            resized_size=prepared.resized_size,
-            visual_tokens=prepared.visual_tokens,
-        )
+        stats, picture = self._picture(conversation, budget or self.options.budget)
+        image_part = {"type": "image_url", "image_url": {"url": image_data_url(picture)}}
+        if self.profile is None:
+            messages = conversation.messages(image_part)
+        else:
+            messages = family_messages(conversation, self.profile, image_part)
         pieces: list[str] = []
         collector = LogprobCollector()
         filter_ = SpecialTokenFilter()
@@ -194,8 +200,24 @@ class ServerBackend:
             reason = StopReason.MAX_TOKENS
         else:
             reason = StopReason.END
-        answer = self._finish(conversation, "".join(pieces), stats, started, reason)
-        return replace(answer, tokens=collector.tokens(answer.text))
+        text = "".join(pieces)
+        cleaned = text if self.profile is None else self.profile.clean_answer(text)
+        answer = self._finish(conversation, cleaned, stats, started, reason)
+        return replace(answer, tokens=collector.tokens(answer.text) if cleaned == text else ())
+
+    def _picture(self, conversation: Conversation, budget: PixelBudget) -> tuple[GenerationStats, Any]:
+        """The image to send and the stats known before sending it."""
+        if self.profile is None or self.profile.image_flow == QWEN_VL_UTILS:
+            prepared = prepare_image(conversation.image, budget)
+            stats = GenerationStats(
+                original_size=prepared.original_size,
+                resized_size=prepared.resized_size,
+                visual_tokens=prepared.visual_tokens,
+            )
+            return stats, prepared.image
+        picture, _padded = processor_image(conversation.image)
+        # The server's processor resizes: the visual tokens are its to count.
+        return GenerationStats(original_size=conversation.image.size, resized_size=picture.size), picture
 
     @staticmethod
     def _emit(text: str, pieces: list[str], on_chunk: ChunkCallback | None) -> None:

@@ -1,0 +1,186 @@
+"""Real-size random-weight checkpoints of the families (for bench/speed.py's family table).
+
+The dimensions are the released checkpoints' config.json values; the weights are random bf16,
+written shard by shard from the meta-device model's shapes without building the model, as
+checkpoint.py does for Qwen2-VL-2B.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .checkpoint import _norm_scales
+
+# The released checkpoints' dimensions (their config.json), for real-size random checkpoints.
+FULL: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "qwen2.5-vl": (  # Qwen2.5-VL-3B-Instruct
+        {
+            "vocab_size": 151936,
+            "hidden_size": 2048,
+            "intermediate_size": 11008,
+            "num_hidden_layers": 36,
+            "num_attention_heads": 16,
+            "num_key_value_heads": 2,
+            "tie_word_embeddings": True,
+            "rope_parameters": {
+                "rope_type": "default",
+                "rope_theta": 1000000.0,
+                "mrope_section": [16, 24, 24],
+            },
+        },
+        {
+            "depth": 32,
+            "hidden_size": 1280,
+            "intermediate_size": 3420,
+            "num_heads": 16,
+            "out_hidden_size": 2048,
+            "fullatt_block_indexes": [7, 15, 23, 31],
+            "window_size": 112,
+        },
+    ),
+    "qwen3-vl": (  # Qwen3-VL-2B-Instruct
+        {
+            "vocab_size": 151936,
+            "hidden_size": 2048,
+            "intermediate_size": 6144,
+            "num_hidden_layers": 28,
+            "num_attention_heads": 16,
+            "num_key_value_heads": 8,
+            "head_dim": 128,
+            "tie_word_embeddings": True,
+            "rope_parameters": {
+                "rope_type": "default",
+                "rope_theta": 5000000.0,
+                "mrope_section": [24, 20, 20],
+                "mrope_interleaved": True,
+            },
+        },
+        {
+            "depth": 24,
+            "hidden_size": 1024,
+            "intermediate_size": 4096,
+            "num_heads": 16,
+            "out_hidden_size": 2048,
+            "num_position_embeddings": 2304,
+            "deepstack_visual_indexes": [5, 11, 17],
+            "patch_size": 16,
+        },
+    ),
+    "paddleocr-vl": (  # PaddleOCR-VL (ERNIE-4.5-0.3B + NaViT): the config classes' defaults
+        {
+            "vocab_size": 103424,
+            "hidden_size": 1024,
+            "intermediate_size": 3072,
+            "num_hidden_layers": 18,
+            "num_attention_heads": 16,
+            "num_key_value_heads": 2,
+            "head_dim": 128,
+            "rope_parameters": {
+                "rope_type": "default",
+                "rope_theta": 500000.0,
+                "mrope_section": [16, 24, 24],
+            },
+        },
+        {"hidden_size": 1152, "intermediate_size": 4304, "num_hidden_layers": 27, "num_attention_heads": 16},
+    ),
+    "glm-ocr": (  # GLM-OCR: the config classes' defaults
+        {
+            "vocab_size": 59392,
+            "hidden_size": 1024,
+            "intermediate_size": 4096,
+            "num_hidden_layers": 16,
+            "num_attention_heads": 16,
+            "num_key_value_heads": 8,
+            "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [8, 12, 12]},
+        },
+        {
+            "depth": 24,
+            "hidden_size": 1024,
+            "intermediate_size": 4096,
+            "num_heads": 16,
+            "out_hidden_size": 1536,
+            "image_size": 336,
+        },
+    ),
+    "lighton-ocr-2": (  # LightOnOCR-2-1B: the config class's defaults (Pixtral + Qwen3)
+        {
+            "vocab_size": 151936,
+            "hidden_size": 1024,
+            "intermediate_size": 3072,
+            "num_hidden_layers": 28,
+            "num_attention_heads": 16,
+            "num_key_value_heads": 8,
+            "head_dim": 128,
+        },
+        {
+            "hidden_size": 1024,
+            "intermediate_size": 4096,
+            "num_hidden_layers": 24,
+            "num_attention_heads": 16,
+            "head_dim": 64,
+        },
+    ),
+}
+
+
+def sized(
+    text: dict[str, Any], vision: dict[str, Any], full: tuple[dict[str, Any], dict[str, Any]], std: float
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The tiny dimensions, or (std 0: a real-size checkpoint) the released ones over them."""
+    if std > 0:
+        return text, vision
+    return {**text, **full[0]}, {**vision, **full[1]}
+
+
+def write_full_random(folder: Path, model_class: Any, config: Any, seed: int) -> None:
+    """config.json and random bf16 safetensors shards (with their index) for `model_class`."""
+    import torch
+    from safetensors.torch import save_file
+
+    with torch.device("meta"):
+        meta_model = model_class(config)
+    shapes = {name: tuple(p.shape) for name, p in meta_model.state_dict().items()}
+    scales = _norm_scales(meta_model)
+    config.dtype = torch.bfloat16
+    config.save_pretrained(folder)
+    generator = torch.Generator().manual_seed(seed)
+    shard: dict[str, Any] = {}
+    shard_bytes, number = 0, 0
+    index: dict[str, str] = {}
+
+    def flush() -> None:
+        nonlocal shard, shard_bytes, number
+        if shard:
+            number += 1
+            name = f"model-{number:05d}.safetensors"
+            save_file(shard, str(folder / name), metadata={"format": "pt"})
+            index.update(dict.fromkeys(shard, name))
+            shard, shard_bytes = {}, 0
+
+    for name, shape in shapes.items():
+        if name in scales:
+            tensor = torch.ones(shape, dtype=torch.bfloat16)
+        elif len(shape) == 1:
+            tensor = torch.zeros(shape, dtype=torch.bfloat16)
+        else:
+            std = 1.0 / (shape[-1] ** 0.5) if len(shape) == 2 else 0.02
+            tensor = (torch.randn(shape, generator=generator) * std).to(torch.bfloat16)
+        shard[name] = tensor
+        shard_bytes += tensor.numel() * 2
+        if shard_bytes > 2_000_000_000:
+            flush()
+    flush()
+    total = sum(int(torch.Size(s).numel()) * 2 for s in shapes.values())
+    (folder / "model.safetensors.index.json").write_text(
+        json.dumps({"metadata": {"total_size": total}, "weight_map": index}, indent=2)
+    )
+
+
+def is_complete(folder: Path) -> bool:
+    """A real-size checkpoint finished writing: its index and processor are both there."""
+    processor = ("processor_config.json", "preprocessor_config.json")
+    return (folder / "model.safetensors.index.json").is_file() and any(
+        (folder / name).is_file() for name in processor
+    )

@@ -1,0 +1,52 @@
+"""Chat templates of the profiled families, for the tiny test checkpoints.
+
+Each renders what the family's shipped template renders for the app's messages (one image
+first, text turns, a generation prompt); the tools, video and system-prompt branches of the
+real templates are left out, since the app never sends them.
+"""
+
+from .checkpoint import CHAT_TEMPLATE
+
+# Qwen2.5-VL ships Qwen2-VL's template (with its default system prompt).
+QWEN2_VL = CHAT_TEMPLATE
+
+# Qwen3-VL Instruct: no default system prompt.
+QWEN3_VL = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{% if message['content'] is string %}{{ message['content'] }}{% else %}"
+    "{% for content in message['content'] %}"
+    "{% if content['type'] == 'image' or 'image' in content %}<|vision_start|><|image_pad|><|vision_end|>"
+    "{% elif 'text' in content %}{{ content['text'] }}{% endif %}{% endfor %}{% endif %}"
+    "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+# PaddleOCR-VL (ERNIE-4.5 style "User: … Assistant: ").
+PADDLEOCR_VL = (
+    "<|begin_of_sentence|>{% for message in messages %}"
+    "{% if message['role'] == 'user' %}User: "
+    "{% for content in message['content'] %}"
+    "{% if content['type'] == 'image' %}<|IMAGE_START|><|IMAGE_PLACEHOLDER|><|IMAGE_END|>"
+    "{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}{% endfor %}\n"
+    "{% elif message['role'] == 'assistant' %}Assistant: "
+    "{% for content in message['content'] %}{{ content['text'] }}{% endfor %}<|end_of_sentence|>"
+    "{% endif %}{% endfor %}{% if add_generation_prompt %}Assistant: {% endif %}"
+)
+
+# GLM-OCR (GLM-4.1V style): the answer follows "<|assistant|>\n".
+GLM_OCR = (
+    "[gMASK]<sop>{% for message in messages %}<|{{ message['role'] }}|>\n"
+    "{% for content in message['content'] %}"
+    "{% if content['type'] == 'image' %}<|begin_of_image|><|image|><|end_of_image|>"
+    "{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}{% endfor %}"
+    "{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
+)
+
+# LightOnOCR-2: an empty system turn, then the image alone.
+LIGHTON_OCR = (
+    "<|im_start|>system\n<|im_end|>\n"
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{% for content in message['content'] %}"
+    "{% if content['type'] == 'image' %}[IMG]"
+    "{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}{% endfor %}"
+    "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
