@@ -24,6 +24,7 @@ class Widget(str, Enum):
 
     TEXT = "text"  # a line edit (a secret field hides what is typed)
     FOLDER = "folder"  # a line edit with a Folder… button
+    MODEL = "model"  # a hub id or folder, also picked from the model families' list
     CHOICE = "choice"  # a combo box of `choices`
     CHECK = "check"  # a check box labelled with `label`
     NUMBER = "number"  # a whole number between `low` and `high`

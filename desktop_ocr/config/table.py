@@ -48,7 +48,7 @@ class Settings:
 
     # fmt: off
     model: str = setting("", S(
-        "Model (hub id or folder)", M, Widget.FOLDER, flag=FlagGroup.MODEL, placeholder=engine.default_model,
+        "Model (hub id or folder)", M, Widget.MODEL, flag=FlagGroup.MODEL, placeholder=engine.default_model,
         help=f"hub id or local folder (default: ${engine.MODEL_ENV_VAR}, else {engine.DEFAULT_MODEL})",
         reload=True))
     device: str = setting("auto", S(

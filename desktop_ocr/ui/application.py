@@ -105,6 +105,7 @@ class App(QObject):
         window.close_requested.connect(self.shut_down)
         self.notifier.clicked.connect(self.open_record)
         session.model_ready.connect(lambda description: self.log(f"ready: {description}"))
+        session.model_ready.connect(self._on_model_ready)
         session.model_failed.connect(lambda failure: self.say(word_load_failure(failure)))
         session.finished.connect(self._on_answer_ended)
         session.failed.connect(self._on_failed)
@@ -117,6 +118,10 @@ class App(QObject):
         self.snips.taken.connect(self._on_snip_taken)
         self.snips.cancelled.connect(self._on_snip_cancelled)
         self.snips.failed.connect(self._on_snip_failed)
+
+    def _on_model_ready(self, _description: str) -> None:
+        # A specialist OCR family takes its card's modes only: the window offers no more.
+        self.window.limit_to_profile(getattr(self.session.worker.backend, "profile", None))
 
     # ----- what tests and the launcher read
     @property

@@ -159,11 +159,13 @@ class FractionEditor(Editor):
 
 def editor_kinds() -> dict[Widget, Callable[[Field, object], Editor]]:
     """Every widget kind's editor (the hotkey and presets ones are sections of their own)."""
+    from .model_editor import ModelEditor
     from .sections import HotkeyEditor, PresetsEditor
 
     return {
         Widget.TEXT: TextEditor,
         Widget.FOLDER: FolderEditor,
+        Widget.MODEL: ModelEditor,
         Widget.CHOICE: ChoiceEditor,
         Widget.CHECK: CheckEditor,
         Widget.NUMBER: NumberEditor,

@@ -21,6 +21,7 @@ from ...core.incoming import Incoming, SourceKind
 from ...core.records import Record
 from ...core.session import RecognitionSession
 from ...core.settings_store import Settings
+from ...engine.families import ModelProfile
 from ...render.export import Delimiters
 from ...render.linebreaks import LineBreaks
 from ..documents.dialogs import save_record_as
@@ -28,6 +29,7 @@ from ..history.panel import HistoryPanel
 from . import actions as window_actions
 from . import alerts, copying
 from .model_status import ModelStatus
+from .profile_limits import limit_follow_up, limit_mode_box
 from .question_box import QuestionBox
 from .record_view import RecordView
 
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
         self._quitting = False
         self.history = HistoryPanel(self)  # the left list is the history (ui/history/panel.py)
         self.question = QuestionBox(settings.preset_list(), settings.mode)
+        self._profile: ModelProfile | None = None
 
     def attach(self, session: RecognitionSession) -> None:
         """Build the panes over `session` (after the history panel is attached to it)."""
@@ -179,12 +182,19 @@ class MainWindow(QMainWindow):
         """The toolbar's mode (or preset, or custom prompt): mode, question, LaTeX mode."""
         return self.question.question(self.settings.preset_list(), self.settings.mode)
 
+    def limit_to_profile(self, profile: ModelProfile | None) -> None:
+        """The loaded model family's limits: its modes only, follow-ups only where it takes them."""
+        self._profile = profile
+        limit_mode_box(self.question.mode_box, profile)
+        limit_follow_up(self.view.follow_up, self.view.ask_button, profile)
+
     def settings_changed(self, settings: Settings) -> None:
         old, self.settings = self.settings, settings
         if settings.line_breaks != old.line_breaks:  # a new default is also the current choice
             self.lines_box.setCurrentIndex(max(self.lines_box.findData(settings.line_breaks), 0))
         self.view.refresh()  # the marks follow a new threshold
         self.question.fill(settings.preset_list(), self.question.mode_box.currentData() or settings.mode)
+        limit_mode_box(self.question.mode_box, self._profile)
 
     # ----- showing
     def show_status(self, line: str, timeout_ms: int = 8000) -> None:
