@@ -16,6 +16,7 @@ class Hint(str, Enum):
     CHOOSE_SERVER_MODEL = "choose server model"
     SET_API_KEY = "set api key"
     CHECK_SERVER_URL = "check server url"
+    RAISE_SERVER_TIMEOUT = "raise server timeout"
 
 
 def one_line(error: BaseException, limit: int = 300) -> str:
