@@ -13,7 +13,7 @@ from .. import secrets
 from ..engine import options as defaults
 from ..engine import presets as prompt_presets
 from ..engine.prompts import Mode
-from ..engine.server import ServerOptions
+from ..engine.server import DEFAULT_SERVER_TIMEOUT_S, ServerOptions
 from ..render.export import Delimiters
 from ..render.marks import DEFAULT_UNCERTAIN_BELOW
 
@@ -41,6 +41,7 @@ class Settings:
     server_url: str = ""  # an OpenAI-compatible endpoint; empty: the local model
     server_model: str = ""  # empty: the server's only model
     api_key: str = ""  # empty: $DESKTOP_OCR_API_KEY; saved in the system keychain where there is one
+    server_timeout: float = DEFAULT_SERVER_TIMEOUT_S  # seconds a server may send nothing (prefill)
     keep_history: bool = True  # off: nothing is written to disk
     keep_days: int = 0  # 0: forever
     keep_records: int = 0  # 0: no limit
@@ -79,6 +80,7 @@ class Settings:
             api_key=self.api_key or None,
             budget=options.budget,
             max_new_tokens=options.max_new_tokens,
+            timeout=self.server_timeout if self.server_timeout > 0 else DEFAULT_SERVER_TIMEOUT_S,
         )
 
     def open_history(self) -> HistoryStore:
