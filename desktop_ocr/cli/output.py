@@ -9,7 +9,9 @@ if TYPE_CHECKING:
     from ..engine import Answer
 
 from ..engine.errors import Hint
+from ..engine.redact import redact
 from ..engine.server import API_KEY_ENV
+from .terminal import json_safe
 
 STDIN = "-"
 
@@ -23,13 +25,14 @@ HINT_WORDS = {
     Hint.CHOOSE_SERVER_MODEL: "pick one with --server-model",
     Hint.SET_API_KEY: f"set --api-key or ${API_KEY_ENV}",
     Hint.CHECK_SERVER_URL: "check the URL and --server-model",
+    Hint.RAISE_SERVER_TIMEOUT: "raise --server-timeout if its prefill takes longer",
 }
 
 
 def describe(error: BaseException) -> str:
-    """An engine error's message with its hint worded as the CLI's flags."""
+    """An engine error's message with its hint worded as the CLI's flags (no password in it)."""
     hint = getattr(error, "hint", None)
-    return f"{error}" + (f"; {HINT_WORDS[hint]}" if hint in HINT_WORDS else "")
+    return redact(f"{error}" + (f"; {HINT_WORDS[hint]}" if hint in HINT_WORDS else ""))
 
 
 def error_line(error: BaseException) -> str:
@@ -67,7 +70,7 @@ def json_line(name: str, answer: Answer, page: int | None = None) -> str:
             "stop_reason": stats.stop_reason.value,
         },
     }
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(record, ensure_ascii=False)) + "\n"
 
 
 def is_tty(stream: IO[str]) -> bool:

@@ -7,7 +7,7 @@ import argparse
 from .. import __version__
 from ..engine import options as defaults
 from ..engine.prompts import Mode
-from ..engine.server import API_KEY_ENV
+from ..engine.server import API_KEY_ENV, DEFAULT_SERVER_TIMEOUT_S
 
 CAPTURE_HANDLERS = ("qt", "mss", "portal", "grim", "spectacle")
 OUTPUT_FORMATS = ("text", "json")
@@ -80,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     remote.add_argument("--server-model", metavar="NAME", help="default: the server's only model")
     remote.add_argument("--api-key", metavar="KEY", help=f"default: ${API_KEY_ENV}")
     remote.add_argument(
+        "--server-timeout",
+        type=_positive_seconds,
+        default=None,
+        metavar="S",
+        help="give up when the server sends nothing for S seconds (default "
+        f"{DEFAULT_SERVER_TIMEOUT_S:g}: a CPU server's prefill of a large image takes minutes); "
+        "Ctrl+C ends a wait at once",
+    )
+    remote.add_argument(
         "--jobs",
         type=_positive_int,
         default=1,
@@ -146,7 +155,10 @@ def _add_document_flags(parser: argparse.ArgumentParser) -> None:
     docs.add_argument("--save-pages", metavar="DIR", help="also save each rendered page as DIR/NAME-pN.png")
     docs.add_argument("--recursive", action="store_true", help="take folders' sub-folders too")
     docs.add_argument(
-        "--overwrite", action="store_true", help="with -o DIR/: redo inputs whose output exists"
+        "--overwrite",
+        action="store_true",
+        help="replace existing outputs: -o FILE, --save-pages files, and with -o DIR/ redo inputs "
+        "whose output exists",
     )
     # One --format: text|json say how answers go to stdout, md|txt|html|jsonl what -o writes.
     docs.add_argument(
@@ -223,6 +235,16 @@ def _add_speed_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text.replace("_", ""))
@@ -246,6 +268,7 @@ ENGINE_FLAGS = (
     "server",
     "server_model",
     "api_key",
+    "server_timeout",
     "backend",
     "weights",
     "compile_decode",

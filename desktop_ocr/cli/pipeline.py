@@ -25,6 +25,7 @@ from .batch import OrderedPool
 from .destinations import FileTarget, FolderTarget, is_folder_target
 from .inputs import Input, Named, expand, plan
 from .output import STDIN, ProgressBar, describe, header, is_tty, json_line, label_of
+from .terminal import printable
 
 if TYPE_CHECKING:
     from .history import Recorder
@@ -98,12 +99,12 @@ class InputsRun:
             self.failures += 1
             self.out.flush()
             lead = "\n" if self._bar is not None and 0 < self._bar.done < self._bar.total else ""
-            self.err.write(f"{lead}desktop-ocr: {message}\n")
+            self.err.write(f"{lead}desktop-ocr: {printable(message)}\n")
             self.err.flush()
 
     def say(self, message: str) -> None:
         with self._lock:
-            self.err.write(message + "\n")
+            self.err.write(printable(message) + "\n")
             self.err.flush()
 
     def step(self) -> None:
@@ -202,7 +203,7 @@ class InputsRun:
         elif self._to_stdout():
             if not streamed:
                 self._header(unit)
-                self.out.write(answer.text)
+                self.out.write(printable(answer.text))
             if not answer.text.endswith("\n") and (self._headers or is_tty(self.out)):
                 self.out.write("\n")
             self.out.flush()
@@ -226,7 +227,7 @@ class InputsRun:
         if self._to_stdout() and not self.as_json:
 
             def write(chunk: str) -> None:
-                self.out.write(chunk)
+                self.out.write(printable(chunk))
                 self.out.flush()
 
         conversation = Conversation.start(image, question_for(self.args, unit.item))
@@ -240,6 +241,11 @@ class InputsRun:
             self.current.cancel()
         if self.pool is not None:
             self.pool.cancel()
+
+    def abandon(self) -> None:
+        """After an abort: drop queued answers and let the pool's threads end on their own."""
+        if self.pool is not None:
+            self.pool.abandon()
 
     def run(self, jobs: int = 1) -> int:
         """Answer everything; returns the number of failures (files or pages)."""

@@ -148,6 +148,9 @@ class CliRun:
         except KeyboardInterrupt:
             self.interrupted = True
             failures = 0
+            # Requests still waiting end now, so that no worker thread holds the exit.
+            self.inputs.cancel()
+            self.inputs.abandon()
         finally:
             signal.signal(signal.SIGINT, previous)
         if self.inputs.fatal:
@@ -159,12 +162,14 @@ class CliRun:
         return EXIT_SOME_FAILED if failures else EXIT_OK
 
     def _on_interrupt(self, _signum: int, _frame: FrameType | None) -> None:
-        """First Ctrl+C stops the generation after the current step; a second one aborts."""
-        if self.interrupted:
-            raise KeyboardInterrupt
+        """First Ctrl+C ends the answer being made (a request waiting on a server at once);
+        while the model loads or the server is first asked, it stops at once; a second aborts."""
+        first = not self.interrupted
         self.interrupted = True
         if self.inputs is not None:
             self.inputs.cancel()
+        if not first or self.backend is None:
+            raise KeyboardInterrupt
 
     def _backend(self) -> Backend:
         if self.backend is None:
@@ -185,7 +190,7 @@ def server_options(args: argparse.Namespace, options: defaults.EngineOptions) ->
     """The server the flags name, with the same pixel budget and answer length as locally."""
     if not args.server:
         return None
-    from ..engine.server import ServerOptions
+    from ..engine.server import DEFAULT_SERVER_TIMEOUT_S, ServerOptions
 
     return ServerOptions(
         url=args.server,
@@ -193,6 +198,7 @@ def server_options(args: argparse.Namespace, options: defaults.EngineOptions) ->
         api_key=args.api_key,
         budget=options.budget,
         max_new_tokens=options.max_new_tokens,
+        timeout=getattr(args, "server_timeout", None) or DEFAULT_SERVER_TIMEOUT_S,
     )
 
 
