@@ -8,6 +8,7 @@ stderr and the rest go on.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, lo
 from ..engine.options import PixelBudget
 from ..engine.prompts import Mode, prompt_for
 from .batch import OrderedPool
-from .destinations import FileTarget, FolderTarget, is_folder_target
+from .destinations import FileTarget, FolderTarget, OutputError, PageFiles, is_folder_target
 from .inputs import Input, Named, expand, plan
 from .output import STDIN, ProgressBar, describe, header, is_tty, json_line, label_of
 from .terminal import printable
@@ -85,7 +86,9 @@ class InputsRun:
             if is_folder_target(args.output):
                 self.folder_target = FolderTarget(Path(args.output), args.format or "md", args.overwrite)
             else:
-                self.file_target = FileTarget.for_path(args.output, args.format)
+                self.file_target = FileTarget.for_path(args.output, args.format, args.overwrite)
+        self.page_files = PageFiles(Path(args.save_pages), args.overwrite) if args.save_pages else None
+        self._named: list[Named] = []  # each planned input, by position
         self._bar: ProgressBar | None = None
         self._headers = False
         self.as_json = args.format == "json"  # one JSON line per answer instead of streamed text
@@ -118,7 +121,12 @@ class InputsRun:
         """Expand folders, open documents for their page counts, and drop outputs that exist."""
         planned = []
         skipped = 0
-        for named in expand(list(self.args.images), self.args.recursive):
+        nameds = expand(list(self.args.images), self.args.recursive)
+        if self.folder_target is not None:
+            self.folder_target.assign(nameds)
+        if self.page_files is not None:
+            self.page_files.assign(nameds)
+        for named in nameds:
             target = self.folder_target.path_for(named) if self.folder_target else None
             if target is not None and self.folder_target and self.folder_target.exists(target):
                 skipped += 1
@@ -138,10 +146,10 @@ class InputsRun:
             name = unit.item.name
             return load_image(sys.stdin.buffer.read() if name == STDIN else name)
         image = document.render(unit.page, self.budget, self.args.dpi)  # type: ignore[attr-defined]
-        if self.args.save_pages:
-            folder = Path(self.args.save_pages)
-            folder.mkdir(parents=True, exist_ok=True)
-            image.save(folder / f"{Path(unit.item.name).stem}-p{unit.page}.png")
+        if self.page_files is not None:
+            path = self.page_files.path_for(self._named[unit.position], unit.page)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            image.save(path)
         return image
 
     def _units(self, position: int, item: Input) -> Iterator[tuple[Unit, Image.Image | None]]:
@@ -247,9 +255,32 @@ class InputsRun:
         if self.pool is not None:
             self.pool.abandon()
 
+    def check_outputs(self, planned: list[tuple[Named, Input, Path | None]]) -> None:
+        """Before any model work: every file this run will write can be written, and none
+        would replace an existing file unasked (OutputError says which, in one line)."""
+        if self.folder_target is not None:
+            self.folder_target.check(target for _n, _i, target in planned if target is not None)
+        if self.page_files is not None:
+            files = self.page_files
+            files.check(
+                files.path_for(named, page)
+                for named, item, _t in planned
+                if item.is_document
+                for page in item.pages
+            )
+
     def run(self, jobs: int = 1) -> int:
         """Answer everything; returns the number of failures (files or pages)."""
-        planned = self.plan()
+        try:
+            if self.file_target is not None:
+                self.file_target.check()  # before planning: opening many documents takes a while
+            planned = self.plan()
+            self.check_outputs(planned)
+        except OutputError as error:
+            self.fatal = True
+            self.fail(str(error))
+            return self.failures
+        self._named = [named for named, _i, _t in planned]
         self._headers = self._show_headers(planned)
         total = sum(max(item.units, 1) for _n, item, _t in planned)
         if self.args.output or jobs > 1:
@@ -281,12 +312,19 @@ class InputsRun:
                 and results
                 and not self.cancelled.is_set()
             ):
-                self.folder_target.write(target, results, complete)
+                self._write(functools.partial(self.folder_target.write, target, results, complete), target)
         if self.pool is not None:
             self.pool.close()
         if self.file_target is not None and collected and not self.cancelled.is_set():
-            self.file_target.write(collected)
+            self._write(functools.partial(self.file_target.write, collected), self.file_target.path)
         return self.failures
+
+    def _write(self, write: Callable[[], object], path: Path) -> None:
+        """Checked before the run, a write can still fail (disk full): one line, the run goes on."""
+        try:
+            write()
+        except OSError as error:
+            self.fail(f"cannot write {path}: {error.strerror or error}")
 
     def _stashed(
         self, units: Iterator[tuple[Unit, Image.Image | None]]
