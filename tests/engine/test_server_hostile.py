@@ -7,7 +7,8 @@ import threading
 import pytest
 
 from desktop_ocr.engine import CancelToken, Conversation, Hint, StopReason, prompt_for
-from desktop_ocr.engine.server import MAX_CHARS_PER_TOKEN, ServerBackend, ServerError, ServerOptions
+from desktop_ocr.engine import server as server_module
+from desktop_ocr.engine.server import ServerBackend, ServerError, ServerOptions
 from tests.conftest import noise_image
 from tests.engine.hostile_server import HostileServer
 
@@ -78,7 +79,7 @@ def test_malformed_logprobs_cost_the_marks_not_the_answer(hostile):
 def test_max_tokens_holds_when_the_server_ignores_it(hostile):
     answer, _ = ask(hostile, "ignore-max-tokens", max_new_tokens=8)
     assert answer.stats.stop_reason is StopReason.MAX_TOKENS
-    assert 0 < len(answer.text) <= 8 * MAX_CHARS_PER_TOKEN
+    assert 0 < len(answer.text) <= 8 * server_module.MAX_CHARS_PER_TOKEN
     assert hostile.bodies[0]["max_tokens"] == 8
     assert hostile.disconnected.wait(GIVE_UP_S)  # the rest of the stream is not read
 
