@@ -6,6 +6,7 @@ everything else runs in-process (tests/cli_in_process.py).
 
 from __future__ import annotations
 
+import io
 import signal
 import subprocess
 import sys
@@ -13,10 +14,17 @@ import time
 
 import pytest
 
-from desktop_ocr.cli import EXIT_INTERRUPTED, EXIT_SOME_FAILED, EXIT_USAGE
+from desktop_ocr.cli import (
+    EXIT_INTERRUPTED,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    CliRun,
+    build_parser,
+    engine_options,
+)
 from tests.cli_in_process import Ran, run_main
 from tests.conftest import free_port, noise_image
-from tests.engine.hostile_server import ESCAPES_SHOWN, HostileServer
+from tests.engine.hostile_server import ESCAPES, ESCAPES_SHOWN, HostileServer
 
 GIVE_UP_S = 120  # bounds a failing test only; every wait ends on an event
 
@@ -86,10 +94,26 @@ def test_max_new_tokens_holds_against_a_server_that_ignores_it(hostile, image):
     assert 0 < len(ran.stdout) <= 8 * 64
 
 
+class Terminal(io.StringIO):
+    """A stdout that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def test_escape_codes_never_reach_the_terminal(hostile, image):
+    argv = ["--cli", str(image), "--server", hostile.url("escape-codes"), "--server-model", "x"]
+    args = build_parser().parse_args(argv)
+    out, err = Terminal(), io.StringIO()
+    assert CliRun(args, engine_options(args), stdout=out, stderr=err).run() == 0, err.getvalue()
+    assert out.getvalue() == ESCAPES_SHOWN + "\n"
+
+
+def test_escape_codes_reach_a_pipe_exactly(hostile, image):
+    """A pipe or file gets the model's answer as it is (stdout is exactly the answer)."""
     ran = cli(str(image), "--server", hostile.url("escape-codes"), "--server-model", "x")
     assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.decode() == ESCAPES_SHOWN
+    assert ran.stdout.decode() == ESCAPES
 
 
 def test_escape_codes_in_json_are_escaped(hostile, image):

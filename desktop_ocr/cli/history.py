@@ -70,7 +70,7 @@ def show_record(record_id: int, out: IO[str], err: IO[str]) -> int:
     if record is None:
         print(f"desktop-ocr: no history record {record_id}", file=err, flush=True)
         return EXIT_SOME_FAILED
-    out.write(printable(record.text))
+    out.write(printable(record.text) if is_tty(out) else record.text)
     if record.text and not record.text.endswith("\n") and is_tty(out):
         out.write("\n")
     out.flush()

@@ -94,6 +94,8 @@ class InputsRun:
         self.as_json = args.format == "json"  # one JSON line per answer instead of streamed text
         self.recorder: Recorder | None = None  # --record: each answered input goes to the history
         self._stash: dict[int, Image.Image] = {}  # --record with --jobs: pictures awaiting answers
+        # A terminal shows model text without control characters; a pipe or file gets it exact.
+        self._shown: Callable[[str], str] = printable if is_tty(out) else str
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -211,7 +213,7 @@ class InputsRun:
         elif self._to_stdout():
             if not streamed:
                 self._header(unit)
-                self.out.write(printable(answer.text))
+                self.out.write(self._shown(answer.text))
             if not answer.text.endswith("\n") and (self._headers or is_tty(self.out)):
                 self.out.write("\n")
             self.out.flush()
@@ -235,7 +237,7 @@ class InputsRun:
         if self._to_stdout() and not self.as_json:
 
             def write(chunk: str) -> None:
-                self.out.write(printable(chunk))
+                self.out.write(self._shown(chunk))
                 self.out.flush()
 
         conversation = Conversation.start(image, question_for(self.args, unit.item))

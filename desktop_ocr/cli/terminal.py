@@ -3,7 +3,8 @@
 A model (or a hostile server) can answer with ESC sequences that retitle the terminal, clear
 it, rewrite what is on screen or, on some terminals, paste input back. Removing the C0 and C1
 control characters (all but newline and tab) leaves any sequence's remainder as plain, visible
-characters, and works on streamed pieces one by one.
+characters, and works on streamed pieces one by one. What goes to a pipe or a file stays exact
+(the answer is the model's text); messages on stderr are always cleaned.
 """
 
 from __future__ import annotations
