@@ -10,6 +10,7 @@ import io
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -181,17 +182,26 @@ def start_cli(*args: str) -> subprocess.Popen[bytes]:
 
 
 def interrupt_once(process: subprocess.Popen[bytes]) -> tuple[float, list[str]]:
-    """SIGINT once; seconds until the run says it was interrupted (blocking reads of its stderr,
-    no polling), and its stderr lines. The process must then exit."""
+    """SIGINT once; seconds until the run says it was interrupted (a reader thread's event, no
+    polling), and its stderr lines. The process must then exit."""
+    said: list[str] = []
+    interrupted = threading.Event()
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            said.append(line.decode().rstrip("\n"))
+            if said[-1].endswith("interrupted"):
+                break
+        interrupted.set()
+
+    threading.Thread(target=read, daemon=True).start()
     sent = time.perf_counter()
     process.send_signal(signal.SIGINT)
-    assert process.stderr is not None
-    said: list[str] = []
-    while not said or not said[-1].endswith("interrupted"):
-        line = process.stderr.readline()
-        if not line:
-            break
-        said.append(line.decode().rstrip("\n"))
+    if not interrupted.wait(GIVE_UP_S):
+        process.kill()
+        process.wait()
+        pytest.fail(f"one Ctrl+C did not end the run; it said {said}")
     ended = time.perf_counter() - sent
     try:
         process.wait(GIVE_UP_S)
