@@ -32,15 +32,17 @@ class OrderedPool:
         self.backend = backend
         self.on_done = on_done
         self.tokens: list[CancelToken] = []
+        self._cancelled = False
         self._pool = ThreadPoolExecutor(max_workers=jobs)
 
     def cancel(self) -> None:
+        self._cancelled = True
         for token in list(self.tokens):
             token.cancel()
 
     @property
     def cancelled(self) -> bool:
-        return any(token.cancelled for token in self.tokens)
+        return self._cancelled
 
     def _answer(self, image: Image.Image, question: str, token: CancelToken) -> Answer:
         return self.backend.generate(
@@ -61,6 +63,8 @@ class OrderedPool:
             if image is not None and not self.cancelled:
                 token = CancelToken()
                 self.tokens.append(token)
+                if self.cancelled:  # cancel() ran between the check and the append
+                    token.cancel()
                 future = self._pool.submit(self._answer, image, question(unit), token)
                 future.add_done_callback(lambda _f: self.on_done())
             pending.append((unit, future))
@@ -80,3 +84,8 @@ class OrderedPool:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+
+    def abandon(self) -> None:
+        """Queued answers are dropped; running ones end by their (cancelled) tokens."""
+        self.cancel()
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -8,6 +8,7 @@ from typing import IO, TYPE_CHECKING
 
 from .output import STDIN, is_tty
 from .parser import EXIT_OK, EXIT_SOME_FAILED
+from .terminal import printable
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -80,7 +81,7 @@ def list_history(query: str, limit: int | None, out: IO[str], err: IO[str]) -> i
             size = PAGE if limit is None else min(PAGE, limit - offset)
             rows = store.search(query, limit=size, offset=offset)
             for summary in rows:
-                out.write(summary_line(summary) + "\n")
+                out.write(printable(summary_line(summary)) + "\n")
             offset += len(rows)
             if len(rows) < size:
                 break
@@ -102,7 +103,7 @@ def show_record(record_id: int, out: IO[str], err: IO[str]) -> int:
     if record is None:
         print(f"desktop-ocr: no history record {record_id}", file=err, flush=True)
         return EXIT_SOME_FAILED
-    out.write(record.text)
+    out.write(printable(record.text) if is_tty(out) else record.text)
     if record.text and not record.text.endswith("\n") and is_tty(out):
         out.write("\n")
     out.flush()

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from ..engine import Answer
 
 from ..engine.errors import Hint
+from ..engine.redact import redact
 from ..engine.server import API_KEY_ENV
+from .terminal import json_safe
 
 STDIN = "-"
 
@@ -29,13 +31,14 @@ HINT_WORDS = {
     Hint.GIVE_PASSWORD: "give its password (--password)",
     Hint.LOWER_DPI: "give a lower --dpi",
     Hint.GIVE_SERVER_URL: "give --server URL",
+    Hint.RAISE_SERVER_TIMEOUT: "raise --server-timeout if its prefill takes longer",
 }
 
 
 def describe(error: BaseException) -> str:
-    """An engine error's message with its hint worded as the CLI's flags."""
+    """An engine error's message with its hint worded as the CLI's flags (no password in it)."""
     hint = getattr(error, "hint", None)
-    return f"{error}" + (f"; {HINT_WORDS[hint]}" if hint in HINT_WORDS else "")
+    return redact(f"{error}" + (f"; {HINT_WORDS[hint]}" if hint in HINT_WORDS else ""))
 
 
 def error_line(error: BaseException) -> str:
@@ -75,7 +78,7 @@ def json_line(name: str, answer: Answer, page: int | None = None, codes: Sequenc
         },
         "codes": [code.to_json() for code in codes],
     }
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(record, ensure_ascii=False)) + "\n"
 
 
 def is_tty(stream: IO[str]) -> bool:

@@ -114,7 +114,10 @@ def _add_document_flags(parser: argparse.ArgumentParser) -> None:
     docs.add_argument("--save-pages", metavar="DIR", help="also save each rendered page as DIR/NAME-pN.png")
     docs.add_argument("--recursive", action="store_true", help="take folders' sub-folders too")
     docs.add_argument(
-        "--overwrite", action="store_true", help="with -o DIR/: redo inputs whose output exists"
+        "--overwrite",
+        action="store_true",
+        help="replace existing outputs: -o FILE, --save-pages files, and with -o DIR/ redo inputs "
+        "whose output exists",
     )
     # One --format: text|json say how answers go to stdout, md|txt|html|jsonl|csv|xlsx what -o writes.
     docs.add_argument(

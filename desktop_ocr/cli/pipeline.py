@@ -8,90 +8,30 @@ stderr and the rest go on.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from PIL import Image
 
-from ..documents import open_document
 from ..engine import Answer, Backend, CancelToken, Conversation, EngineError, load_image
-from ..engine.errors import one_line
 from ..engine.options import PixelBudget
-from ..engine.prompts import Mode, prompt_for
 from ..pages import PageResult
 from ..render.linebreaks import LineBreaks, apply_line_breaks
 from .batch import OrderedPool
-from .destinations import FileTarget, FolderTarget, is_folder_target
+from .destinations import FileTarget, FolderTarget, OutputError, PageFiles, is_folder_target
 from .inputs import Input, Named, expand, plan
 from .output import STDIN, ProgressBar, describe, header, is_tty, json_line, label_of
 from .tables_out import TablesOutput, table_format
+from .terminal import printable
+from .units import Unit, question_for, units_of
 
 if TYPE_CHECKING:
-    from ..codes import Code
     from .codes import CodeSearch
     from .history import Recorder
-
-
-@dataclass
-class Unit:
-    """One answer to produce: an image, or one page of a document."""
-
-    position: int  # index of its input
-    item: Input
-    page: int | None
-    codes: Future[list[Code]] | None = field(default=None, compare=False)  # read beside the answer
-
-    @property
-    def label(self) -> str:
-        name = label_of(self.item.name)
-        return f"{name} page {self.page}" if self.page is not None else name
-
-
-def question_for(args: argparse.Namespace, item: Input) -> str:
-    """--prompt, else --mode, else Markdown for documents (pages have headings, tables, math)
-    and plain text for images (snips and screenshots are mostly a few lines)."""
-    if args.prompt:
-        return str(args.prompt)
-    if args.mode:
-        return prompt_for(args.mode)
-    return prompt_for(Mode.MARKDOWN.value if item.is_document else Mode.TEXT.value)
-
-
-class PageFailures:
-    """Consecutive pages that fail alike become one line ("pages 1-99: …"), not one line each:
-    a PDF whose page tree claims 99 unreadable pages is one bad file."""
-
-    def __init__(self, name: str, fail: Callable[[str], None]) -> None:
-        self.name = label_of(name)
-        self.fail = fail
-        self.pages: list[int] = []
-        self.reason = ""
-        self.first_message = ""
-
-    def add(self, page: int, message: str) -> None:
-        # Document messages read "NAME: page N: REASON"; the reason is what pages share.
-        prefix = f"{self.name}: page {page}: "
-        reason = message.removeprefix(prefix) if message.startswith(prefix) else message
-        if self.pages and (reason != self.reason or page != self.pages[-1] + 1):
-            self.flush()
-        if not self.pages:
-            self.first_message = message
-        self.pages.append(page)
-        self.reason = reason
-
-    def flush(self) -> None:
-        if not self.pages:
-            return
-        first, last = self.pages[0], self.pages[-1]
-        self.fail(
-            self.first_message if first == last else f"{self.name}: pages {first}-{last}: {self.reason}"
-        )
-        self.pages = []
 
 
 class InputsRun:
@@ -127,14 +67,18 @@ class InputsRun:
             if is_folder_target(args.output):
                 self.folder_target = FolderTarget(Path(args.output), args.format or "md", args.overwrite)
             elif self.tables is None:
-                self.file_target = FileTarget.for_path(args.output, args.format)
+                self.file_target = FileTarget.for_path(args.output, args.format, args.overwrite)
         self.lines = LineBreaks(getattr(args, "lines", None) or LineBreaks.KEEP)
+        self.page_files = PageFiles(Path(args.save_pages), args.overwrite) if args.save_pages else None
+        self._named: list[Named] = []  # each planned input, by position
         self._bar: ProgressBar | None = None
         self._headers = False
         self.as_json = args.format == "json"  # one JSON line per answer instead of streamed text
         self.recorder: Recorder | None = None  # --record: each answered input goes to the history
         self._stash: dict[int, Image.Image] = {}  # --record with --jobs: pictures awaiting answers
         self._code_search: CodeSearch | None = None  # JSON and --record: codes read beside answers
+        # A terminal shows model text without control characters; a pipe or file gets it exact.
+        self._shown: Callable[[str], str] = printable if is_tty(out) else str
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -143,12 +87,12 @@ class InputsRun:
             self.failures += 1
             self.out.flush()
             lead = "\n" if self._bar is not None and 0 < self._bar.done < self._bar.total else ""
-            self.err.write(f"{lead}desktop-ocr: {message}\n")
+            self.err.write(f"{lead}desktop-ocr: {printable(message)}\n")
             self.err.flush()
 
     def say(self, message: str) -> None:
         with self._lock:
-            self.err.write(message + "\n")
+            self.err.write(printable(message) + "\n")
             self.err.flush()
 
     def step(self) -> None:
@@ -162,7 +106,12 @@ class InputsRun:
         """Expand folders, open documents for their page counts, and drop outputs that exist."""
         planned = []
         skipped = 0
-        for named in expand(list(self.args.images), self.args.recursive):
+        nameds = expand(list(self.args.images), self.args.recursive)
+        if self.folder_target is not None:
+            self.folder_target.assign(nameds)
+        if self.page_files is not None:
+            self.page_files.assign(nameds)
+        for named in nameds:
             target = self.folder_target.path_for(named) if self.folder_target else None
             if target is not None and self.folder_target and self.folder_target.exists(target):
                 skipped += 1
@@ -182,56 +131,15 @@ class InputsRun:
             name = unit.item.name
             return load_image(sys.stdin.buffer.read() if name == STDIN else name)
         image = document.render(unit.page, self.budget, self.args.dpi)  # type: ignore[attr-defined]
-        if self.args.save_pages:
-            folder = Path(self.args.save_pages)
-            folder.mkdir(parents=True, exist_ok=True)
-            image.save(folder / f"{Path(unit.item.name).stem}-p{unit.page}.png")
+        if self.page_files is not None:
+            path = self.page_files.path_for(self._named[unit.position], unit.page)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            image.save(path)
         return image
 
     def _units(self, position: int, item: Input) -> Iterator[tuple[Unit, Image.Image | None]]:
         """Each unit with its picture (None when it failed, already reported)."""
-        if not item.is_document:
-            unit = Unit(position, item, None)
-            try:
-                image = self._image(unit, None)
-            except EngineError as error:
-                self.fail(describe(error))
-                self.step()
-                image = None
-            except Exception as error:  # noqa: BLE001 - one unreadable input is one line, never the batch's end
-                self.fail(f"{unit.label}: cannot read ({one_line(error)})")
-                self.step()
-                image = None
-            yield unit, image
-            return
-        try:
-            document = open_document(item.name, self.args.password)
-        except EngineError as error:
-            self.fail(describe(error))
-            for page in item.pages:
-                self.step()
-                yield Unit(position, item, page), None
-            return
-        failed = PageFailures(item.name, self.fail)
-        with document:
-            for page in item.pages:
-                unit = Unit(position, item, page)
-                try:
-                    image = self._image(unit, document)
-                except Exception as error:  # noqa: BLE001 - a page that fails is one line; the rest go on
-                    failed.add(
-                        page,
-                        describe(error)
-                        if isinstance(error, EngineError)
-                        else f"{unit.label}: {one_line(error)}",
-                    )
-                    self.step()
-                    yield unit, None
-                    continue
-                failed.flush()
-                yield unit, image
-                del image  # the page's pixels go as soon as it is answered
-        failed.flush()
+        return units_of(position, item, self._image, self.fail, self.step, self.args.password)
 
     # -- answering -----------------------------------------------------------------------------
 
@@ -265,7 +173,7 @@ class InputsRun:
             if not streamed:
                 self._header(unit)
             if not streamed or self.lines is not LineBreaks.KEEP:  # joined lines: the whole answer
-                self.out.write(text)
+                self.out.write(self._shown(text))
             if not text.endswith("\n") and (self._headers or is_tty(self.out)):
                 self.out.write("\n")
             self.out.flush()
@@ -289,7 +197,7 @@ class InputsRun:
         if self._to_stdout() and not self.as_json and self.lines is LineBreaks.KEEP:
 
             def write(chunk: str) -> None:
-                self.out.write(chunk)
+                self.out.write(self._shown(chunk))
                 self.out.flush()
 
         conversation = Conversation.start(image, question_for(self.args, unit.item))
@@ -304,9 +212,37 @@ class InputsRun:
         if self.pool is not None:
             self.pool.cancel()
 
+    def abandon(self) -> None:
+        """After an abort: drop queued answers and let the pool's threads end on their own."""
+        if self.pool is not None:
+            self.pool.abandon()
+
+    def check_outputs(self, planned: list[tuple[Named, Input, Path | None]]) -> None:
+        """Before any model work: every file this run will write can be written, and none
+        would replace an existing file unasked (OutputError says which, in one line)."""
+        if self.folder_target is not None:
+            self.folder_target.check(target for _n, _i, target in planned if target is not None)
+        if self.page_files is not None:
+            files = self.page_files
+            files.check(
+                files.path_for(named, page)
+                for named, item, _t in planned
+                if item.is_document
+                for page in item.pages
+            )
+
     def run(self, jobs: int = 1) -> int:
         """Answer everything; returns the number of failures (files or pages)."""
-        planned = self.plan()
+        try:
+            if self.file_target is not None:
+                self.file_target.check()  # before planning: opening many documents takes a while
+            planned = self.plan()
+            self.check_outputs(planned)
+        except OutputError as error:
+            self.fatal = True
+            self.fail(str(error))
+            return self.failures
+        self._named = [named for named, _i, _t in planned]
         self._headers = self._show_headers(planned)
         total = sum(max(item.units, 1) for _n, item, _t in planned)
         if self.args.output or jobs > 1:
@@ -339,15 +275,18 @@ class InputsRun:
                 and not self.cancelled.is_set()
             ):
                 if self.tables is not None:
-                    self.tables.write_input(target, results, complete)
+                    tables = self.tables
+                    self._write(functools.partial(tables.write_input, target, results, complete), target)
                 else:
-                    self.folder_target.write(target, results, complete)
+                    self._write(
+                        functools.partial(self.folder_target.write, target, results, complete), target
+                    )
         if self.pool is not None:
             self.pool.close()
         if self._code_search is not None:
             self._code_search.close()
         if self.file_target is not None and collected and not self.cancelled.is_set():
-            self.file_target.write(collected)
+            self._write(functools.partial(self.file_target.write, collected), self.file_target.path)
         if (
             self.tables is not None
             and self.folder_target is None
@@ -356,6 +295,13 @@ class InputsRun:
         ):
             self.tables.write_file(collected)
         return self.failures
+
+    def _write(self, write: Callable[[], object], path: Path) -> None:
+        """Checked before the run, a write can still fail (disk full): one line, the run goes on."""
+        try:
+            write()
+        except OSError as error:
+            self.fail(f"cannot write {path}: {error.strerror or error}")
 
     def _stashed(
         self, units: Iterator[tuple[Unit, Image.Image | None]]

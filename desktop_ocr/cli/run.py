@@ -155,6 +155,9 @@ class CliRun:
         except KeyboardInterrupt:
             self.interrupted = True
             failures = 0
+            # Requests still waiting end now, so that no worker thread holds the exit.
+            self.inputs.cancel()
+            self.inputs.abandon()
         finally:
             signal.signal(signal.SIGINT, previous)
         if self.inputs.fatal:
@@ -166,12 +169,14 @@ class CliRun:
         return EXIT_SOME_FAILED if failures else EXIT_OK
 
     def _on_interrupt(self, _signum: int, _frame: FrameType | None) -> None:
-        """First Ctrl+C stops the generation after the current step; a second one aborts."""
-        if self.interrupted:
-            raise KeyboardInterrupt
+        """First Ctrl+C ends the answer being made (a request waiting on a server at once);
+        while the model loads or the server is first asked, it stops at once; a second aborts."""
+        first = not self.interrupted
         self.interrupted = True
         if self.inputs is not None:
             self.inputs.cancel()
+        if not first or self.backend is None:
+            raise KeyboardInterrupt
 
     def _backend(self) -> Backend:
         if self.backend is None:

@@ -14,7 +14,7 @@ from ..capture.names import HANDLER_NAMES
 from ..engine import options as engine
 from ..engine import presets as prompt_presets
 from ..engine.prompts import Mode
-from ..engine.server import API_KEY_ENV, ServerOptions
+from ..engine.server import API_KEY_ENV, DEFAULT_SERVER_TIMEOUT_S, ServerOptions
 from ..render.export import Delimiters
 from ..render.linebreaks import LineBreaks
 from ..render.marks import DEFAULT_UNCERTAIN_BELOW
@@ -122,6 +122,11 @@ class Settings:
         "API key", SV, Widget.TEXT, flag=FlagGroup.SERVER, metavar="KEY", secret=True, reload=True,
         placeholder=f"empty: ${API_KEY_ENV}", help=f"default: ${API_KEY_ENV}"))
 
+    server_timeout: int = setting(int(DEFAULT_SERVER_TIMEOUT_S), S(
+        "Server timeout (seconds without progress)", SV, Widget.NUMBER, flag=FlagGroup.SERVER, metavar="S",
+        low=1, high=86_400, reload=True,
+        help=f"give up when the server sends nothing for S seconds (default {DEFAULT_SERVER_TIMEOUT_S:g}: "
+        "a CPU server's prefill of a large image takes minutes); Ctrl+C ends a wait at once"))
     keep_history: bool = setting(True, S(
         "Keep a history of answers and their images (off: nothing is written)", P, Widget.CHECK,
         history=History.REOPEN))
@@ -167,6 +172,7 @@ class Settings:
             api_key=self.api_key or None,
             budget=options.budget,
             max_new_tokens=options.max_new_tokens,
+            timeout=float(self.server_timeout),
         )
 
     def open_history(self) -> HistoryStore:

@@ -65,6 +65,7 @@ HINT_WORDS = {
     Hint.CHOOSE_SERVER_MODEL: "Name the server's model in Settings.",
     Hint.SET_API_KEY: "Enter the server's API key in Settings.",
     Hint.CHECK_SERVER_URL: "Check the server's URL and model in Settings.",
+    Hint.RAISE_SERVER_TIMEOUT: "Raise the server timeout in Settings if its prefill takes longer.",
     Hint.RAISE_PIXEL_BUDGET: "Raise the maximum pixels in Settings.",
     Hint.GIVE_PASSWORD: "Open it again and enter its password when asked.",
     Hint.LOWER_DPI: "Open it again with a lower dpi, or none (pages then fit the pixel budget).",

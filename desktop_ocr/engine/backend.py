@@ -16,13 +16,41 @@ ChunkCallback = Callable[[str], None]
 
 
 class CancelToken:
-    """Set from any thread; the generation checks it before every layer and after every token."""
+    """Set from any thread; the generation checks it before every layer and after every token.
+
+    Work that blocks without checking (an HTTP request waiting for its first byte) registers
+    a callback with `on_cancel` that interrupts it from the cancelling thread.
+    """
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        # Re-entrant: cancel() may run in a signal handler on a thread inside on_cancel().
+        self._lock = threading.RLock()
+        self._callbacks: list[Callable[[], None]] = []
 
     def cancel(self) -> None:
-        self._event.set()
+        with self._lock:
+            if self._event.is_set():
+                return
+            self._event.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback()
+
+    def on_cancel(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Call `callback` once when cancelled (now, if already); returns a function that forgets it."""
+        with self._lock:
+            if not self._event.is_set():
+                self._callbacks.append(callback)
+
+                def forget() -> None:
+                    with self._lock:
+                        if callback in self._callbacks:
+                            self._callbacks.remove(callback)
+
+                return forget
+        callback()
+        return lambda: None
 
     @property
     def cancelled(self) -> bool:

@@ -19,6 +19,7 @@ class Hint(str, Enum):
     GIVE_PASSWORD = "give password"
     LOWER_DPI = "lower dpi"
     GIVE_SERVER_URL = "give server url"
+    RAISE_SERVER_TIMEOUT = "raise server timeout"
 
 
 def one_line(error: BaseException, limit: int = 300) -> str:
