@@ -23,6 +23,17 @@ def positive_int(text: str) -> int:
     return value
 
 
+def positive_number(text: str) -> float:
+    """An argparse type: a finite number more than 0 (seconds: 0.5, 300)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text}")
+    return value
+
+
 def flag_fields(group: FlagGroup | None = None, table: type[Settings] = Settings) -> tuple[Field, ...]:
     """The settings with a flag (in `group` if given), in the table's order."""
     return tuple(f for f in rows_of(table) if f.spec.flag is not None and group in (None, f.spec.flag))
@@ -44,6 +55,8 @@ def add_flags(container: Any, group: FlagGroup, table: type[Settings] = Settings
         else:
             if f.type is int:
                 options["type"] = positive_int
+            elif f.type is float:
+                options["type"] = positive_number
             if spec.choices:
                 options["choices"] = [choice for choice in spec.choices if choice]
             if spec.metavar:

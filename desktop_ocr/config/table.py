@@ -122,7 +122,7 @@ class Settings:
         "API key", SV, Widget.TEXT, flag=FlagGroup.SERVER, metavar="KEY", secret=True, reload=True,
         placeholder=f"empty: ${API_KEY_ENV}", help=f"default: ${API_KEY_ENV}"))
 
-    server_timeout: int = setting(int(DEFAULT_SERVER_TIMEOUT_S), S(
+    server_timeout: float = setting(DEFAULT_SERVER_TIMEOUT_S, S(
         "Server timeout (seconds without progress)", SV, Widget.NUMBER, flag=FlagGroup.SERVER, metavar="S",
         low=1, high=86_400, reload=True,
         help=f"give up when the server sends nothing for S seconds (default {DEFAULT_SERVER_TIMEOUT_S:g}: "
@@ -172,7 +172,7 @@ class Settings:
             api_key=self.api_key or None,
             budget=options.budget,
             max_new_tokens=options.max_new_tokens,
-            timeout=float(self.server_timeout),
+            timeout=self.server_timeout,
         )
 
     def open_history(self) -> HistoryStore:
