@@ -107,15 +107,31 @@ class App:
         """The main window's frame, once shown."""
         return self.wait_for("frame", "desktop-ocr", timeout=60)
 
-    def wait_for(self, role: str | None = None, name: str | None = None, timeout: float = 30, **kwargs) -> Node:
+    def wait_for(
+        self, role: str | None = None, name: str | None = None, timeout: float = 90, **kwargs
+    ) -> Node:
         """The first shown object of that role and name, waiting for it to appear."""
-        return wait_until(lambda: self.root.find(role, name, **kwargs), f"{role} {name!r} {kwargs or ''}", timeout)
+        return wait_until(
+            lambda: self.root.find(role, name, **kwargs), f"{role} {name!r} {kwargs or ''}", timeout
+        )
 
-    def wait_gone(self, role: str | None = None, name: str | None = None, timeout: float = 30, **kwargs) -> None:
+    def wait_gone(
+        self, role: str | None = None, name: str | None = None, timeout: float = 90, **kwargs
+    ) -> None:
         wait_until(lambda: self.root.find(role, name, **kwargs) is None, f"no {role} {name!r}", timeout)
 
-    def wait_text(self, node: Node, wanted, what: str, timeout: float = 30) -> str:
+    def until(self, holds, what: str, timeout: float = 90) -> None:
+        """Wait until `holds()` is true (the app still running)."""
+
+        def probe() -> bool:
+            assert self.process.poll() is None, f"desktop-ocr exited: {self.stderr()[-3000:]}"
+            return bool(holds())
+
+        wait_until(probe, what, timeout)
+
+    def wait_text(self, node: Node, wanted, what: str, timeout: float = 90) -> str:
         """node's text (or name) once `wanted(text)` holds."""
+
         def probe() -> str | None:
             value = node.text or node.name
             return value if wanted(value) else None
@@ -161,8 +177,8 @@ class App:
     def focus(self) -> None:
         window_id = self.window_id()
         self.desktop.run("xdotool", "windowactivate", "--sync", window_id)
-        wait_until(lambda: self.desktop.run("xdotool", "getactivewindow").stdout.strip().decode() == window_id,
-                   "the window to be active", 10)  # fmt: skip
+        active = lambda: self.desktop.run("xdotool", "getactivewindow").stdout.strip().decode()  # noqa: E731
+        wait_until(lambda: active() == window_id, "the window to be active", 10)
 
     def key(self, *keys: str) -> None:
         """Press keys (xdotool names: ctrl+shift+c, Escape, Delete) in the focused window."""
@@ -190,15 +206,19 @@ class App:
         assert process.stdin is not None
         process.stdin.write(data)
         process.stdin.close()
-        wait_until(lambda: target in self.desktop.run("xclip", "-o", "-selection", "clipboard", "-t", "TARGETS")
-                   .stdout.decode(), "xclip to own the clipboard", 10)  # fmt: skip
+        targets = ("xclip", "-o", "-selection", "clipboard", "-t", "TARGETS")
+        wait_until(
+            lambda: target in self.desktop.run(*targets).stdout.decode(), "xclip to own the clipboard", 10
+        )
         return process
 
     # ----- ending
     def quit(self, timeout: float = 60) -> int:
         """Ask it to quit as a user would from another terminal (`desktop-ocr --quit`)."""
         if self.process.poll() is None:
-            subprocess.run([*command(), "--quit"], env=self.env, capture_output=True, timeout=timeout, check=False)
+            subprocess.run(
+                [*command(), "--quit"], env=self.env, capture_output=True, timeout=timeout, check=False
+            )
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:

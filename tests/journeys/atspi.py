@@ -14,13 +14,52 @@ REGISTRY = "org.a11y.atspi.Registry"
 PROPERTIES = "org.freedesktop.DBus.Properties"
 
 # AtspiStateType, in order (at-spi2-core's atspi-constants.h).
-STATES = (
-    "invalid active armed busy checked collapsed defunct editable enabled expandable expanded "
-    "focusable focused has-tooltip horizontal iconified modal multi-line multiselectable opaque "
-    "pressed resizable selectable selected sensitive showing single-line stale transient vertical "
-    "visible manages-descendants indeterminate required truncated animated invalid-entry "
-    "supports-autocompletion selectable-text is-default visited checkable has-popup read-only"
-).split()
+STATES = [
+    "invalid",
+    "active",
+    "armed",
+    "busy",
+    "checked",
+    "collapsed",
+    "defunct",
+    "editable",
+    "enabled",
+    "expandable",
+    "expanded",
+    "focusable",
+    "focused",
+    "has-tooltip",
+    "horizontal",
+    "iconified",
+    "modal",
+    "multi-line",
+    "multiselectable",
+    "opaque",
+    "pressed",
+    "resizable",
+    "selectable",
+    "selected",
+    "sensitive",
+    "showing",
+    "single-line",
+    "stale",
+    "transient",
+    "vertical",
+    "visible",
+    "manages-descendants",
+    "indeterminate",
+    "required",
+    "truncated",
+    "animated",
+    "invalid-entry",
+    "supports-autocompletion",
+    "selectable-text",
+    "is-default",
+    "visited",
+    "checkable",
+    "has-popup",
+    "read-only",
+]
 
 
 def a11y_bus_address(session_address: str) -> str:
@@ -123,7 +162,7 @@ class Node:
 
     def find_all(self, role: str | None = None, name: str | None = None, *, showing: bool = True,
                  contains: str | None = None) -> list[Node]:  # fmt: skip
-        """Objects of that role (and exact name, or name containing `contains`), shown ones only by default."""
+        """Objects of that role and name (or name or text containing `contains`); shown ones by default."""
         found = []
         for node in self.walk():
             try:
@@ -131,7 +170,7 @@ class Node:
                     continue
                 if name is not None and node.name != name:
                     continue
-                if contains is not None and contains not in node.name:
+                if contains is not None and contains not in node.name and contains not in node.text:
                     continue
                 if showing and not node.showing:
                     continue
@@ -153,8 +192,9 @@ class Node:
                 text = node.text
                 if text and text != node.name:
                     label += f" text={text[:60]!r}"
-                label += " " + ",".join(sorted(node.states & {"showing", "enabled", "focused", "selected",
-                                                              "checked", "editable"}))
+                label += " " + ",".join(
+                    sorted(node.states & {"showing", "enabled", "focused", "selected", "checked", "editable"})
+                )
             except AtspiError:
                 label = "(gone)"
             lines.append("  " * level + label)

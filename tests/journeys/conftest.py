@@ -57,7 +57,9 @@ def profile(tmp_path: Path, tiny_model: Path) -> Profile:
 
 
 @pytest.fixture
-def launch(screen: Desktop, tree: Tree, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., App]]:
+def launch(
+    screen: Desktop, tree: Tree, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[..., App]]:
     """Start the app (`launch(profile, *args)`); on failure the screen and its stderr are kept."""
     started: list[App] = []
 

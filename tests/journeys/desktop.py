@@ -50,7 +50,9 @@ def wait_until(probe: Callable[[], T | None], what: str, timeout: float = 30.0, 
         if value:
             return value
         if time.monotonic() > deadline:
-            raise TimedOut(f"timed out waiting for {what}" + (f" (last error: {last_error!r})" if last_error else ""))
+            raise TimedOut(
+                f"timed out waiting for {what}" + (f" (last error: {last_error!r})" if last_error else "")
+            )
         time.sleep(every)
 
 
@@ -74,7 +76,9 @@ class Desktop:
     def run(self, *command: str, timeout: float = 20, **kwargs) -> subprocess.CompletedProcess:
         """A tool (xdotool, xclip, xwininfo) run against this desktop."""
         env = {**os.environ, **self.env(), **kwargs.pop("env", {})}
-        return subprocess.run(list(command), env=env, timeout=timeout, capture_output=True, check=False, **kwargs)
+        return subprocess.run(
+            list(command), env=env, timeout=timeout, capture_output=True, check=False, **kwargs
+        )
 
 
 def _require(*programs: str) -> None:
@@ -132,7 +136,7 @@ def desktop(width: int = 1600, height: int = 1000) -> Iterator[Desktop]:
         assert address, "dbus-daemon printed no address"
         found = Desktop(f":{number}", address, runtime, width, height)
         env = {**os.environ, **found.env()}
-        logs = stack.enter_context(open(folder / "desktop.log", "w"))  # noqa: SIM115 - closed by the stack
+        logs = stack.enter_context(open(folder / "desktop.log", "w"))
         stack.enter_context(_process([AT_SPI_LAUNCHER, "--launch-immediately", "--a11y=1"], env=env,
                                      stdout=logs, stderr=logs))  # fmt: skip
         from .atspi import a11y_bus_address

@@ -11,7 +11,7 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QIcon,
@@ -26,8 +26,9 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from ...core.history_writer import HistorySync
 from ...core.records import State
 from ...core.session import RecognitionSession
-from ...history import HistoryError, Summary, first_line, snippet_html
+from ...history import HistoryError, Summary, snippet_html
 from ...history import State as StoreState
+from .preview import preview
 
 PAGE = 100
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole  # the session's record id (None for a row not opened yet)
@@ -45,7 +46,11 @@ class Row:
 
 
 class HistoryListModel(QAbstractListModel):
-    """Rows of the session and of the store, newest first; `query` filters with FTS."""
+    """Rows of the session and of the store, newest first; `query` filters with FTS.
+
+    `reloaded`: the rows were made afresh (a search, the store opened or cleared)."""
+
+    reloaded = Signal()
 
     def __init__(self, session: RecognitionSession, sync: HistorySync) -> None:
         super().__init__(session)
@@ -130,14 +135,15 @@ class HistoryListModel(QAbstractListModel):
             state = "" if record.state is State.DONE else record.state.value
             if row.session_id in self.sync.private:
                 state = f"{PRIVATE_MARK} {state}".strip()
-            return record.name, record.created.strftime("%H:%M"), state, first_line(record.transcript())
+            # The same day-and-time as a stored row: opening a record must not change its row.
+            return record.name, record.created.strftime("%Y-%m-%d %H:%M"), state, preview(record.transcript())
         summary = row.summary
         if summary is None:
             return "", "", "", ""
         local = summary.created.astimezone()
         state = "" if summary.state is StoreState.DONE else summary.state.value
         title = summary.name.rsplit("/", 1)[-1] or summary.source.value
-        return title, local.strftime("%Y-%m-%d %H:%M"), state, summary.first_line
+        return title, local.strftime("%Y-%m-%d %H:%M"), state, preview(summary.first_line)
 
     def _html(self, row: Row) -> str:
         title, when, state, text = self._parts(row)
@@ -213,6 +219,7 @@ class HistoryListModel(QAbstractListModel):
         self._more = self.sync.store is not None
         self.endResetModel()
         self.fetchMore()
+        self.reloaded.emit()
 
     def _added(self, session_id: int) -> None:
         if self.restoring is not None:  # a stored row read back into the session

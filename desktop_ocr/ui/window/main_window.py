@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.welcome)
         self.pages.addWidget(splitter)
         self.setCentralWidget(self.pages)
+        self.history.reveal = lambda: self.pages.setCurrentIndex(1)
         self.status = ModelStatus(self.session, self.statusBar())
         self.model_label, self.progress = self.status.label, self.status.progress
         for widget in (view.marks_label, view.stats_label, self.progress, self.model_label):

@@ -110,8 +110,8 @@ class RecordView(QObject):
             self.marks.set_spans(marks)
             mark_editor(self.source, marks)
             self.marks_label.setText(self.marks.summary())
-        if record.stats is not None:
-            self.stats_label.setText(stats_text(Answer(text, record.stats)))
+        # A record without stats (still running, or stored without) must not show the last one's.
+        self.stats_label.setText(stats_text(Answer(text, record.stats)) if record.stats is not None else "")
 
     def refresh(self) -> None:
         """Show the current record again (the marks' threshold changed)."""
