@@ -123,7 +123,9 @@ class MainWindow(QMainWindow):
             "question": [self.mode_box, self.custom_prompt],
             "copy_button": button,
         }
-        self.addToolBar(window_actions.build_toolbar(actions, widgets))
+        toolbar = window_actions.build_toolbar(actions, widgets)
+        self.addToolBar(toolbar)
+        self.question.bind(toolbar)
         self.welcome = QLabel(window_actions.welcome_text(actions))
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome.setWordWrap(True)

@@ -51,9 +51,13 @@ class RecordView(QObject):
         self.follow_up = QLineEdit()
         self.follow_up.setPlaceholderText("Ask a follow-up question about this image…")
         self.ask_button = QPushButton("Ask")
+        self.asked = QLabel("")  # a custom prompt's question, above its answer
+        self.asked.setWordWrap(True)
+        self.asked.setVisible(False)
         self.answer_side = QWidget()  # the answer above, the follow-up row below
         column, row = QVBoxLayout(self.answer_side), QHBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.asked)
         column.addWidget(self.stack, 1)
         column.addLayout(row)
         row.addWidget(self.follow_up)
@@ -94,6 +98,7 @@ class RecordView(QObject):
             self.pane.show_text(record.transcript(), streaming=True, latex_mode=record.bare_latex)
 
     def show(self, record: Record) -> None:
+        self._show_question(record)
         text = record.transcript()
         if record.state is State.FAILED and not text:
             text = f"*{record.error}*"
@@ -112,6 +117,12 @@ class RecordView(QObject):
             self.marks_label.setText(self.marks.summary())
         # A record without stats (still running, or stored without) must not show the last one's.
         self.stats_label.setText(stats_text(Answer(text, record.stats)) if record.stats is not None else "")
+
+    def _show_question(self, record: Record) -> None:
+        """A custom prompt is not a mode's name: say what was asked (a mode's prompt goes without saying)."""
+        custom = record.mode == "custom" and bool(record.question.strip())
+        self.asked.setText(f"Asked: {record.question.strip()}" if custom else "")
+        self.asked.setVisible(custom)
 
     def refresh(self) -> None:
         """Show the current record again (the marks' threshold changed)."""
