@@ -129,6 +129,10 @@ class App:
 
         wait_until(probe, what, timeout)
 
+    def until_value(self, probe, what: str, timeout: float = 90):
+        """probe()'s first truthy value."""
+        return wait_until(probe, what, timeout)
+
     def wait_text(self, node: Node, wanted, what: str, timeout: float = 90) -> str:
         """node's text (or name) once `wanted(text)` holds."""
 

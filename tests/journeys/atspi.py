@@ -130,6 +130,18 @@ class Node:
             return ""
         return str(self._call("org.a11y.atspi.Text", "GetText", "ii", (0, -1))[0])
 
+    def selection(self) -> tuple[int, int]:
+        """The first selected range of the Text interface ((0, 0) when nothing is selected)."""
+        if not self._call("org.a11y.atspi.Text", "GetNSelections")[0]:
+            return 0, 0
+        start, end = self._call("org.a11y.atspi.Text", "GetSelection", "i", (0,))
+        return int(start), int(end)
+
+    def range_extents(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """x, y, width, height on the screen of a text range."""
+        x, y, width, height = self._call("org.a11y.atspi.Text", "GetRangeExtents", "iiu", (start, end, 0))
+        return x, y, width, height
+
     def extents(self) -> tuple[int, int, int, int]:
         """x, y, width, height on the screen."""
         x, y, width, height = self._call("org.a11y.atspi.Component", "GetExtents", "u", (0,))[0]

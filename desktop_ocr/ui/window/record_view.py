@@ -24,7 +24,7 @@ from ...render.math import default_math_renderer
 from ..history.panel import HistoryPanel
 from .image_view import ImageView
 from .result_pane import ResultPane
-from .uncertain import SpanNavigator, mark_editor, record_marks, select_in_editor
+from .uncertain import EditorTips, SpanNavigator, mark_editor, record_marks, select_in_editor, show_tip
 
 
 class RecordView(QObject):
@@ -44,6 +44,7 @@ class RecordView(QObject):
         self.source = QPlainTextEdit()
         self.source.setAcceptDrops(False)
         self.source.textChanged.connect(self._edited)
+        self.source_tips = EditorTips(self.source)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.pane)
         self.stack.addWidget(self.source)
@@ -114,6 +115,7 @@ class RecordView(QObject):
         if marks != self.marks.spans:
             self.marks.set_spans(marks)
             mark_editor(self.source, marks)
+            self.source_tips.spans = marks
             self.marks_label.setText(self.marks.summary())
         # A record without stats (still running, or stored without) must not show the last one's.
         self.stats_label.setText(stats_text(Answer(text, record.stats)) if record.stats is not None else "")
@@ -140,10 +142,13 @@ class RecordView(QObject):
         index = self.marks.next() if forward else self.marks.previous()
         if index is None:
             return False
+        span = self.marks.spans[index]
+        widget = self.source if self.editing else self.pane
         if self.editing:
-            select_in_editor(self.source, self.marks.spans[index])
-        else:
-            self.pane.select_mark(index)
+            select_in_editor(self.source, span)
+        elif not self.pane.select_mark(index):
+            return True  # not shown (a rewritten formula): stepped over, nothing to point at
+        show_tip(widget.viewport(), widget.cursorRect(), span)  # what hovering the mark shows
         return True
 
     @property
