@@ -15,8 +15,8 @@ def stored_stats(data: Mapping[str, Any]) -> GenerationStats | None:
         return None
     try:
         return GenerationStats(
-            original_size=tuple(data.get("original_size", (0, 0))),  # type: ignore[arg-type]
-            resized_size=tuple(data.get("resized_size", (0, 0))),  # type: ignore[arg-type]
+            original_size=tuple(data.get("original_size", (0, 0))),
+            resized_size=tuple(data.get("resized_size", (0, 0))),
             visual_tokens=int(data.get("visual_tokens", 0)),
             prompt_tokens=int(data.get("prompt_tokens", 0)),
             new_tokens=int(data.get("new_tokens", 0)),
