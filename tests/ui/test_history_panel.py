@@ -129,6 +129,9 @@ def test_delete_and_clear_all(qtbot, make_window, monkeypatch):
     window.history.delete_action.trigger()
     qtbot.waitUntil(lambda: window.records.rowCount() == 2)
     window.history.sync.flush()
+    assert paths[2].exists(), "kept while the status bar offers Undo"
+    window.history.undo_delete.commit()  # the offer ends
+    window.history.sync.flush()
     assert not paths[2].exists() and stored(window).get(ids[2]) is None
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
     window.history.clear_all()

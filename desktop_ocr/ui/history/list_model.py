@@ -62,6 +62,9 @@ class HistoryListModel(QAbstractListModel):
         self._fetched = 0  # store rows fetched for the current query
         self._more = False
         self.restoring: int | None = None  # the row a stored record is being read back for
+        # Rows deleted with Undo still offered: out of the list, still in the store and session.
+        self.hidden_store: set[int] = set()
+        self.hidden_sessions: set[int] = set()
         session.record_added.connect(self._added)
         session.record_changed.connect(self._changed)
         session.record_removed.connect(self._session_removed)
@@ -92,7 +95,7 @@ class HistoryListModel(QAbstractListModel):
             return
         self._fetched += len(found)
         self._more = len(found) == PAGE
-        fresh = [s for s in found if s.id not in self._by_store]
+        fresh = [s for s in found if s.id not in self._by_store and s.id not in self.hidden_store]
         if not fresh:
             return
         first = len(self._rows)
@@ -210,7 +213,8 @@ class HistoryListModel(QAbstractListModel):
         keep = []
         if not self.query:  # this run's records not (yet) in the store: private, busy, failed to open
             unstored = [sid for sid in self.session.records if self.sync.store_id(sid) is None]
-            keep = [Row(session_id=sid) for sid in sorted(unstored, reverse=True)]
+            shown = [sid for sid in unstored if sid not in self.hidden_sessions]
+            keep = [Row(session_id=sid) for sid in sorted(shown, reverse=True)]
         self._rows = keep
         self._by_sid, self._by_store = {}, {}
         for row in keep:
@@ -256,6 +260,22 @@ class HistoryListModel(QAbstractListModel):
         if store_id != replaced:
             self._fetched += 1  # one more store row is already shown
         self._changed(session_id)
+
+    def hide(self, position: int) -> tuple[int | None, int | None]:
+        """Take a row out of the list (its record stays until unhide or the real delete)."""
+        row = self._rows[position]
+        if row.store_id is not None:
+            self.hidden_store.add(row.store_id)
+        if row.session_id is not None:
+            self.hidden_sessions.add(row.session_id)
+        self._remove(row)
+        return row.session_id, row.store_id
+
+    def unhide(self, session_id: int | None, store_id: int | None) -> None:
+        if store_id is not None:
+            self.hidden_store.discard(store_id)
+        if session_id is not None:
+            self.hidden_sessions.discard(session_id)
 
     def _remove(self, row: Row) -> None:
         position = self._rows.index(row)

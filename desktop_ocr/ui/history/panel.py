@@ -32,6 +32,7 @@ from ...core.records import Record, State
 from ...documents.result import PageResult
 from .list_model import RECORD_ID_ROLE, STORE_ID_ROLE, HistoryDelegate, HistoryListModel
 from .stored import stored_stats, stored_tokens
+from .undo_delete import UndoDelete
 
 if TYPE_CHECKING:
     from ...core.session import RecognitionSession
@@ -127,6 +128,7 @@ class HistoryPanel(QObject):
         layout.addLayout(row)
         layout.addWidget(self.no_matches)
         layout.addWidget(self.list_view, 1)
+        self.undo_delete = UndoDelete(window.statusBar(), self._undelete)
         self.sync.open(settings)
 
     def _action(self, text: str, slot: Callable[[], object], shortcut: object = None) -> QAction:
@@ -152,6 +154,7 @@ class HistoryPanel(QObject):
             self.sync.set_retention(new.keep_days, new.keep_records)
 
     def close(self) -> None:
+        self.undo_delete.commit()  # a deletion still offering Undo is final when the window closes
         self.view_loader.wait()
         self.sync.close()
 
@@ -261,21 +264,42 @@ class HistoryPanel(QObject):
         self.search.selectAll()
 
     def delete_current(self) -> None:
+        """Take the row out now; the record and its files go once the status bar's Undo has gone."""
         index = self.list_view.currentIndex()
         if not index.isValid():
             return
-        session_id, store_id = index.data(RECORD_ID_ROLE), index.data(STORE_ID_ROLE)
+        title = str(index.data(Qt.ItemDataRole.DisplayRole) or "").split(" · ", 1)[0] or "the record"
         row = index.row()
-        if session_id is not None:
-            self.sync.delete(store_id, session_id)
-            self.session.discard(session_id)  # its row goes now; the files on the writer thread
-        elif store_id is not None:
-            self.sync.delete(store_id, None)
+        session_id, store_id = self.model.hide(row)
         count = self.model.rowCount()
-        if count and session_id is not None:
+        if count:
             self.list_view.setCurrentIndex(self.model.index(min(row, count - 1)))
 
+        def final() -> None:
+            self.model.unhide(session_id, store_id)
+            if session_id is not None:
+                self.sync.delete(store_id, session_id)
+                self.session.discard(session_id)  # the files go on the writer thread
+            elif store_id is not None:
+                self.sync.delete(store_id, None)
+
+        self.undo_delete.offer(title, (session_id, store_id), final)
+
+    def _undelete(self, token: object) -> None:
+        assert isinstance(token, tuple)
+        session_id: int | None = token[0]
+        store_id: int | None = token[1]
+        self.model.unhide(session_id, store_id)
+        self._kept = (None, None)
+        self.model.reload()
+        row = self.model.row_of(session_id) if session_id is not None else -1
+        if row < 0 and store_id is not None:
+            row = self.model.row_of_store(store_id)
+        if row >= 0:
+            self.list_view.setCurrentIndex(self.model.index(row))
+
     def clear_all(self, confirm: bool = True) -> None:
+        self.undo_delete.commit()
         if confirm:
             answer = QMessageBox.question(
                 self.window, "Clear history",
