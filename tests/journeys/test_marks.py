@@ -1,4 +1,4 @@
-"""Uncertain marks: hovering one (pane, source editor) or F8 shows p and runner-ups; they survive a restart."""
+"""Uncertain marks: hovering one (pane, source editor) or F8 shows p and runner-ups; kept after a restart."""
 
 from __future__ import annotations
 

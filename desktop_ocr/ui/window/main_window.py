@@ -39,6 +39,7 @@ from ..snip.overlay import SnipSession
 from ..snip.window_snips import WindowSnips
 from . import actions as window_actions
 from . import alerts, copying
+from .action_states import ActionStates
 from .answer_done import AnswerDone
 from .model_status import ModelStatus
 from .question_box import QuestionBox
@@ -126,6 +127,8 @@ class MainWindow(QMainWindow):
         toolbar = window_actions.build_toolbar(actions, widgets)
         self.addToolBar(toolbar)
         self.question.bind(toolbar)
+        self.action_states = ActionStates(self.session, self.current_item, actions)
+        self.item_list.selectionModel().currentChanged.connect(lambda *_: self.action_states.changed())
         self.welcome = QLabel(window_actions.welcome_text(actions))
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome.setWordWrap(True)
@@ -142,7 +145,9 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.session.model_ready.connect(lambda description: self.log(f"ready: {description}"))
-        self.session.model_failed.connect(lambda failure: self._say(word_load_failure(failure)))
+        self.session.model_failed.connect(
+            lambda failure: self._say(word_load_failure(failure), retry=self.reload_model)
+        )
         self.intake.view_ready.connect(self.view.show_view_image)
         self.docs.view_ready.connect(self.view.show_view_image)
         self.intake.refused.connect(lambda line: self.statusBar().showMessage(line, 8000))
@@ -262,8 +267,8 @@ class MainWindow(QMainWindow):
         self.session.stop()
 
     # ----- showing
-    def _say(self, wording: Wording) -> None:
-        self.error_box = alerts.say(self, wording, self.open_settings) or self.error_box
+    def _say(self, wording: Wording, retry: Callable[[], None] | None = None) -> None:
+        self.error_box = alerts.say(self, wording, self.open_settings, retry) or self.error_box
 
     def open_record(self, record_id: object, front: bool = True) -> None:
         """Show the window on that record (a notification was clicked, or it was just added)."""

@@ -69,6 +69,8 @@ class RecordView(QObject):
         history.view_decoded.connect(self.show_view_image)
         session.record_changed.connect(self._on_record_changed)
         session.chunk.connect(self._on_chunk)
+        for signal in (session.model_loading, session.model_ready, session.model_failed):
+            signal.connect(lambda *_: self.refresh())  # a waiting image says why it waits
 
     def current(self) -> Record | None:
         record_id = self.history.current_id()
@@ -103,6 +105,8 @@ class RecordView(QObject):
         text = record.transcript()
         if record.state is State.FAILED and not text:
             text = f"*{record.error}*"
+        elif record.state is State.QUEUED and not text and not self.session.ready:
+            text = f"*{waiting_reason(self.session)}*"
         streaming = record.state is State.RUNNING
         # Marks once an answer is whole (never while it streams), dropped once the user edits.
         marks = [] if streaming else record_marks(record, self.uncertain_below())
@@ -160,6 +164,13 @@ class RecordView(QObject):
         editing = not self.editing
         self.stack.setCurrentWidget(self.source if editing else self.pane)
         return editing
+
+
+def waiting_reason(session: RecognitionSession) -> str:
+    """Why a queued image has no answer yet, while no model is loaded."""
+    if session.load_failure is not None:
+        return "Waiting for a model: choose one in Settings (it runs as soon as one loads)"
+    return "Waiting for the model to load…"
 
 
 def stats_text(answer: Answer) -> str:
