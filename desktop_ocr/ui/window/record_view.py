@@ -26,6 +26,9 @@ from .image_view import ImageView
 from .result_pane import ResultPane
 from .uncertain import EditorTips, SpanNavigator, mark_editor, record_marks, select_in_editor, show_tip
 
+FOLLOW_UP_IMAGE = "Ask a follow-up question about this image…"
+FOLLOW_UP_DOCUMENT = "Follow-ups are about one image: snip the page to ask about it"
+
 
 class RecordView(QObject):
     """Shows the history list's current record and follows the session's changes to it.
@@ -50,7 +53,8 @@ class RecordView(QObject):
         self.stack.addWidget(self.source)
         self.image_view = ImageView()
         self.follow_up = QLineEdit()
-        self.follow_up.setPlaceholderText("Ask a follow-up question about this image…")
+        self.follow_up.setPlaceholderText(FOLLOW_UP_IMAGE)
+        self.follow_up.setAccessibleName("Follow-up question")
         self.ask_button = QPushButton("Ask")
         self.asked = QLabel("")  # a custom prompt's question, above its answer
         self.asked.setWordWrap(True)
@@ -112,6 +116,11 @@ class RecordView(QObject):
         marks = [] if streaming else record_marks(record, self.uncertain_below())
         self.pane.show_text(text, streaming=streaming, latex_mode=record.bare_latex, marks=marks)
         self.source.setReadOnly(record.document_running)  # the next page would replace an edit
+        # A follow-up is about one image: for a document it is off, and its placeholder says why.
+        self.follow_up.setEnabled(not record.is_document)
+        self.ask_button.setEnabled(not record.is_document)
+        self.follow_up.setPlaceholderText(FOLLOW_UP_DOCUMENT if record.is_document else FOLLOW_UP_IMAGE)
+        self.follow_up.setToolTip(FOLLOW_UP_DOCUMENT if record.is_document else "")
         if self.source.toPlainText() != text:
             self.source.blockSignals(True)
             self.source.setPlainText(text)
