@@ -149,13 +149,15 @@ class App:
             return ""
         return " | ".join(filter(None, (n.text or n.name for n in bar.walk() if n is not bar and n.showing)))
 
-    def window_id(self) -> str:
+    def window_id(self, title: str = "desktop-ocr") -> str:
+        """The X id of this process's shown window with that title (default: the main window)."""
+
         def probe() -> str | None:
             found = self.desktop.run("xdotool", "search", "--onlyvisible", "--pid", str(self.process.pid),
-                                     "--name", "^desktop-ocr$").stdout.split()  # fmt: skip
+                                     "--name", f"^{title}$").stdout.split()  # fmt: skip
             return found[0].decode() if found else None
 
-        return wait_until(probe, "the main window's X id", 30)
+        return wait_until(probe, f"the X id of the window {title!r}", 30)
 
     def geometry(self, window_id: str | None = None) -> tuple[int, int, int, int]:
         """x, y, width, height of an X window (default: the main window), frame excluded."""
