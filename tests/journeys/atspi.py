@@ -131,8 +131,8 @@ class Node:
         return str(self._call("org.a11y.atspi.Text", "GetText", "ii", (0, -1))[0])
 
     def text_attributes(self) -> dict[str, str]:
-        """The Text interface's default attributes (family-name, size, ...)."""
-        return dict(self._call("org.a11y.atspi.Text", "GetDefaultAttributes")[0])
+        """The text attributes at its first character (font-family, size, ...), as Qt reports them."""
+        return dict(self._call("org.a11y.atspi.Text", "GetAttributes", "i", (0,))[0])
 
     def selection(self) -> tuple[int, int]:
         """The first selected range of the Text interface ((0, 0) when nothing is selected)."""

@@ -38,7 +38,7 @@ from ..snip.flow import SnipFlow
 from ..snip.overlay import SnipSession
 from ..snip.window_snips import WindowSnips
 from . import actions as window_actions
-from . import alerts, copying
+from . import alerts, copying, geometry
 from .action_states import ActionStates
 from .answer_done import AnswerDone
 from .model_status import ModelStatus
@@ -142,6 +142,8 @@ class MainWindow(QMainWindow):
         for widget in (view.marks_label, view.stats_label, self.progress, self.model_label):
             self.statusBar().addPermanentWidget(widget)
         self.resize(1100, 700)
+        if self.persist:
+            geometry.restore(self, self.store)
 
     def _connect(self) -> None:
         self.session.model_ready.connect(lambda description: self.log(f"ready: {description}"))
@@ -343,6 +345,8 @@ class MainWindow(QMainWindow):
 
     def shut_down(self) -> None:
         """Cancel whatever runs, finish decoding and join the worker thread."""
+        if self.persist:
+            geometry.remember(self, self.store)
         self.intake.wait()
         self.docs.shut_down()
         self.session.shut_down()

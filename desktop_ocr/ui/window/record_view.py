@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -46,6 +47,7 @@ class RecordView(QObject):
         self.pane.setAcceptDrops(False)
         self.source = QPlainTextEdit()
         self.source.setAcceptDrops(False)
+        self.source.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # Markdown, LaTeX
         self.source.textChanged.connect(self._edited)
         self.source_tips = EditorTips(self.source)
         self.stack = QStackedWidget()
