@@ -79,6 +79,7 @@ class RecognitionSession(QObject):
         self._next_record = 0
         self._next_request = 0
         self._queue: deque[_Request] = deque()
+        self.load_failure: Failure | None = None  # why no model is loaded, until the next load
         self._running: _Request | None = None
         self._live: dict[int, int] = {}  # record id → its live request id
         self._thread = QThread(self)
@@ -102,27 +103,27 @@ class RecognitionSession(QObject):
 
     # ----- the backend
     def load(self, options: EngineOptions | None = None, server: ServerOptions | None = None) -> None:
-        """(Re)load the backend; what runs is stopped and the queue dropped first."""
+        """(Re)load the backend; what runs is stopped; waiting images run once it has loaded."""
         if options is not None:
             self.options, self.server = options, server
+        waiting = list(self._queue)  # never silently cancelled: they wait for the new model
+        self._queue.clear()
         self.stop()
+        self._queue.extend(waiting)
         if not self.ready:
             self.worker.cancel()  # a warm-up of the model being replaced: cut it short
-        self.ready = False
+        self.ready, self.load_failure = False, None
         self.model_loading.emit()
         self._load_requested.emit(self.options, self.server)
 
     def _on_ready(self, description: str) -> None:
-        self.ready = True
+        self.ready, self.load_failure = True, None
         self.description = description
         self.model_ready.emit(description)
         self._start_next()
 
     def _on_load_failed(self, failure: Failure) -> None:
-        waiting = list(self._queue)
-        self._queue.clear()
-        for request in waiting:
-            self._fail(request, failure)
+        self.load_failure = failure  # queued images keep waiting: a model chosen next runs them
         self.model_failed.emit(failure)
 
     # ----- records

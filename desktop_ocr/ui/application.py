@@ -69,7 +69,7 @@ class App(QObject):
         self.hotkeys: HotkeyController | None = None
         self._tray: QSystemTrayIcon | None = None
         self.notifier = Notifier(enabled=settings.notify)
-        self.window = MainWindow(settings)
+        self.window = MainWindow(settings, store if persist else None)
         self.history = self.window.history
         self.session = RecognitionSession(
             settings.engine_options(),
@@ -106,7 +106,9 @@ class App(QObject):
         self.notifier.clicked.connect(self.open_record)
         session.model_ready.connect(lambda description: self.log(f"ready: {description}"))
         session.model_ready.connect(self._on_model_ready)
-        session.model_failed.connect(lambda failure: self.say(word_load_failure(failure)))
+        session.model_failed.connect(
+            lambda failure: self.window.say(word_load_failure(failure), retry=self.reload_model)
+        )
         session.finished.connect(self._on_answer_ended)
         session.failed.connect(self._on_failed)
         self.intake.view_ready.connect(window.view.show_view_image)

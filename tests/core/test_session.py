@@ -179,10 +179,10 @@ def test_reload_stops_and_loads_the_new_backend(qtbot, make_session, tiny_model,
     waiting = session.add("w", SourceKind.FILE, noise_image(60, 60), "text", TEXT)
     qtbot.waitUntil(lambda: bool(failures), timeout=60_000)
     assert "missing" in failures[0].message
-    assert session.records[waiting].state is State.FAILED  # said, not left waiting forever
+    # It waits (the window says why: session.load_failure) and runs once a model loads.
+    assert session.records[waiting].state is State.QUEUED and session.load_failure is failures[0]
     session.load(EngineOptions(model=str(tiny_model), device="cpu", dtype="float32", max_new_tokens=8))
     qtbot.waitUntil(lambda: session.ready, timeout=120_000)
-    session.recognize(waiting, TEXT, mode="text")
     qtbot.waitUntil(settled(session, waiting), timeout=60_000)
     assert session.records[waiting].state is State.DONE
     assert session.records[waiting].stats.new_tokens <= 8

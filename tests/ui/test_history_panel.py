@@ -133,6 +133,9 @@ def test_delete_and_clear_all(qtbot, make_app, monkeypatch):
     app.window.history.delete_action.trigger()
     qtbot.waitUntil(lambda: app.window.history.model.rowCount() == 2)
     app.flush_history()
+    assert paths[2].exists(), "kept while the status bar offers Undo"
+    app.window.history.undo_delete.commit()  # the offer ends
+    app.flush_history()
     assert not paths[2].exists() and stored(app).get(ids[2]) is None
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
     app.window.history.clear_all()

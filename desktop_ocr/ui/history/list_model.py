@@ -11,7 +11,7 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QIcon,
@@ -26,8 +26,9 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from ...core.history_writer import HistorySync
 from ...core.records import State
 from ...core.session import RecognitionSession
-from ...history import HistoryError, Summary, first_line, snippet_html
+from ...history import HistoryError, Summary, snippet_html
 from ...history import State as StoreState
+from .preview import preview
 
 PAGE = 100
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole  # the session's record id (None for a row not opened yet)
@@ -45,7 +46,11 @@ class Row:
 
 
 class HistoryListModel(QAbstractListModel):
-    """Rows of the session and of the store, newest first; `query` filters with FTS."""
+    """Rows of the session and of the store, newest first; `query` filters with FTS.
+
+    `reloaded`: the rows were made afresh (a search, the store opened or cleared)."""
+
+    reloaded = Signal()
 
     def __init__(self, session: RecognitionSession, sync: HistorySync) -> None:
         super().__init__(session)
@@ -57,6 +62,9 @@ class HistoryListModel(QAbstractListModel):
         self._fetched = 0  # store rows fetched for the current query
         self._more = False
         self.restoring: int | None = None  # the row a stored record is being read back for
+        # Rows deleted with Undo still offered: out of the list, still in the store and session.
+        self.hidden_store: set[int] = set()
+        self.hidden_sessions: set[int] = set()
         session.record_added.connect(self._added)
         session.record_changed.connect(self._changed)
         session.record_removed.connect(self._session_removed)
@@ -87,7 +95,7 @@ class HistoryListModel(QAbstractListModel):
             return
         self._fetched += len(found)
         self._more = len(found) == PAGE
-        fresh = [s for s in found if s.id not in self._by_store]
+        fresh = [s for s in found if s.id not in self._by_store and s.id not in self.hidden_store]
         if not fresh:
             return
         first = len(self._rows)
@@ -130,14 +138,15 @@ class HistoryListModel(QAbstractListModel):
             state = "" if record.state is State.DONE else record.state.value
             if row.session_id in self.sync.private:
                 state = f"{PRIVATE_MARK} {state}".strip()
-            return record.name, record.created.strftime("%H:%M"), state, first_line(record.transcript())
+            # The same day-and-time as a stored row: opening a record must not change its row.
+            return record.name, record.created.strftime("%Y-%m-%d %H:%M"), state, preview(record.transcript())
         summary = row.summary
         if summary is None:
             return "", "", "", ""
         local = summary.created.astimezone()
         state = "" if summary.state is StoreState.DONE else summary.state.value
         title = summary.name.rsplit("/", 1)[-1] or summary.source.value
-        return title, local.strftime("%Y-%m-%d %H:%M"), state, summary.first_line
+        return title, local.strftime("%Y-%m-%d %H:%M"), state, preview(summary.first_line)
 
     def _html(self, row: Row) -> str:
         title, when, state, text = self._parts(row)
@@ -204,7 +213,8 @@ class HistoryListModel(QAbstractListModel):
         keep = []
         if not self.query:  # this run's records not (yet) in the store: private, busy, failed to open
             unstored = [sid for sid in self.session.records if self.sync.store_id(sid) is None]
-            keep = [Row(session_id=sid) for sid in sorted(unstored, reverse=True)]
+            shown = [sid for sid in unstored if sid not in self.hidden_sessions]
+            keep = [Row(session_id=sid) for sid in sorted(shown, reverse=True)]
         self._rows = keep
         self._by_sid, self._by_store = {}, {}
         for row in keep:
@@ -213,6 +223,7 @@ class HistoryListModel(QAbstractListModel):
         self._more = self.sync.store is not None
         self.endResetModel()
         self.fetchMore()
+        self.reloaded.emit()
 
     def _added(self, session_id: int) -> None:
         if self.restoring is not None:  # a stored row read back into the session
@@ -249,6 +260,22 @@ class HistoryListModel(QAbstractListModel):
         if store_id != replaced:
             self._fetched += 1  # one more store row is already shown
         self._changed(session_id)
+
+    def hide(self, position: int) -> tuple[int | None, int | None]:
+        """Take a row out of the list (its record stays until unhide or the real delete)."""
+        row = self._rows[position]
+        if row.store_id is not None:
+            self.hidden_store.add(row.store_id)
+        if row.session_id is not None:
+            self.hidden_sessions.add(row.session_id)
+        self._remove(row)
+        return row.session_id, row.store_id
+
+    def unhide(self, session_id: int | None, store_id: int | None) -> None:
+        if store_id is not None:
+            self.hidden_store.discard(store_id)
+        if session_id is not None:
+            self.hidden_sessions.discard(session_id)
 
     def _remove(self, row: Row) -> None:
         position = self._rows.index(row)

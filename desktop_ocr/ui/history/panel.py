@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PIL import Image
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,12 +31,33 @@ from ...core.incoming import Decoded, ImageLoader
 from ...core.records import Record, State
 from ...pages import PageResult
 from .list_model import RECORD_ID_ROLE, STORE_ID_ROLE, HistoryDelegate, HistoryListModel
+from .stored import stored_stats, stored_tokens
+from .undo_delete import UndoDelete
 
 if TYPE_CHECKING:
     from ...core.session import RecognitionSession
     from ...core.settings_store import Settings
 
 SEARCH_DELAY_MS = 150
+
+
+class EscClears(QObject):
+    """Esc in a line edit with text clears it; the window's own Esc (Stop) waits until it is empty."""
+
+    def __init__(self, edit: QLineEdit) -> None:
+        super().__init__(edit)
+        self.edit = edit
+        edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape and self.edit.text():
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # the key comes to the box, not to a window shortcut
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                self.edit.clear()
+                return True
+        return False
 
 
 class HistoryPanel(QObject):
@@ -50,6 +71,7 @@ class HistoryPanel(QObject):
     def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
         self.window = window
+        self.reveal: Callable[[], None] = lambda: None  # the window shows the list (not its welcome)
         self.keeper = DiskImageKeeper()
         self.warning = ""  # the store's warning, shown once
         self._warned = False
@@ -67,12 +89,20 @@ class HistoryPanel(QObject):
         self.sync.cleared.connect(self._drop_idle_records)  # those read back while clearing ran
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search the history (Ctrl+F)")
+        self.search.setAccessibleName("Search the history")
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(lambda: self.model.set_query(self.search.text()))
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.setMinimumWidth(160)
+        self._esc_clears = EscClears(self.search)  # Esc in the box clears it (before Stop's Esc)
+        self.no_matches = QLabel("")  # a search that finds nothing says so (the list alone is just empty)
+        self.no_matches.setVisible(False)
+        self.model.reloaded.connect(self._after_reload)
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        self._kept: tuple[int | None, int | None] = (None, None)
         self.list_view = QListView()
         self.list_view.setModel(self.model)
         self.list_view.setItemDelegate(HistoryDelegate(self.list_view))
@@ -96,6 +126,7 @@ class HistoryPanel(QObject):
             button.setDefaultAction(action)
             row.addWidget(button)
         layout.addLayout(row)
+        layout.addWidget(self.no_matches)
         # A set-aside history is said here for the whole session: the status bar's line is
         # replaced by the next message (the model becoming ready) and cut at the window's width.
         self.notice = QLabel()
@@ -104,6 +135,7 @@ class HistoryPanel(QObject):
         self.notice.hide()
         layout.addWidget(self.notice)
         layout.addWidget(self.list_view, 1)
+        self.undo_delete = UndoDelete(window.statusBar(), self._undelete)
         self.sync.open(settings)
 
     def _action(self, text: str, slot: Callable[[], object], shortcut: object = None) -> QAction:
@@ -135,10 +167,32 @@ class HistoryPanel(QObject):
             self.sync.set_retention(new.keep_days, new.keep_records)
 
     def close(self) -> None:
+        self.undo_delete.commit()  # a deletion still offering Undo is final when the window closes
         self.view_loader.wait()
         self.sync.close()
 
     # ----- the current row
+    def _remember_current(self) -> None:
+        self._kept = (self.current_id(), self.current_store_id())
+
+    def _after_reload(self) -> None:
+        """Keep the shown record across a reload; else show the newest (a returning user's last)."""
+        query = self.model.query
+        empty = bool(query) and self.model.rowCount() == 0
+        self.no_matches.setText(f"No matches for “{query}”" if empty else "")
+        self.no_matches.setVisible(empty)
+        session_id, store_id = self._kept
+        self._kept = (None, None)
+        row = self.model.row_of(session_id) if session_id is not None else -1
+        if row < 0 and store_id is not None:
+            row = self.model.row_of_store(store_id)
+        if row < 0 and self.model.rowCount():
+            row = 0
+        if row >= 0:
+            self.reveal()
+            self.list_view.setCurrentIndex(self.model.index(row))
+        self.list_view.scrollTo(self.model.index(max(row, 0)))
+
     def current_id(self) -> int | None:
         index = self.list_view.currentIndex()
         return index.data(RECORD_ID_ROLE) if index.isValid() else None
@@ -178,6 +232,9 @@ class HistoryPanel(QObject):
             model=stored.model, error=stored.error, size=(page.width, page.height) if page else (0, 0),
             created=stored.created.astimezone().replace(tzinfo=None), codes=stored.codes,
         )  # fmt: skip
+        stored_turns = page.turns if page else ()
+        record.tokens = [stored_tokens(turn.probabilities) for turn in stored_turns]  # the marks
+        record.stats = stored_stats(stored_turns[-1].stats) if stored_turns else None
         if stored.is_document:  # its pages under their markers; an edit is of the whole text
             record.pages = [PageResult(record.name, p.document_page, p.text) for p in stored.pages]
             record.edited = stored.edited
@@ -215,25 +272,47 @@ class HistoryPanel(QObject):
 
     # ----- acting on records
     def focus_search(self) -> None:
+        self.reveal()
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
     def delete_current(self) -> None:
+        """Take the row out now; the record and its files go once the status bar's Undo has gone."""
         index = self.list_view.currentIndex()
         if not index.isValid():
             return
-        session_id, store_id = index.data(RECORD_ID_ROLE), index.data(STORE_ID_ROLE)
+        title = str(index.data(Qt.ItemDataRole.DisplayRole) or "").split(" · ", 1)[0] or "the record"
         row = index.row()
-        if session_id is not None:
-            self.sync.delete(store_id, session_id)
-            self.session.discard(session_id)  # its row goes now; the files on the writer thread
-        elif store_id is not None:
-            self.sync.delete(store_id, None)
+        session_id, store_id = self.model.hide(row)
         count = self.model.rowCount()
-        if count and session_id is not None:
+        if count:
             self.list_view.setCurrentIndex(self.model.index(min(row, count - 1)))
 
+        def final() -> None:
+            self.model.unhide(session_id, store_id)
+            if session_id is not None:
+                self.sync.delete(store_id, session_id)
+                self.session.discard(session_id)  # the files go on the writer thread
+            elif store_id is not None:
+                self.sync.delete(store_id, None)
+
+        self.undo_delete.offer(title, (session_id, store_id), final)
+
+    def _undelete(self, token: object) -> None:
+        assert isinstance(token, tuple)
+        session_id: int | None = token[0]
+        store_id: int | None = token[1]
+        self.model.unhide(session_id, store_id)
+        self._kept = (None, None)
+        self.model.reload()
+        row = self.model.row_of(session_id) if session_id is not None else -1
+        if row < 0 and store_id is not None:
+            row = self.model.row_of_store(store_id)
+        if row >= 0:
+            self.list_view.setCurrentIndex(self.model.index(row))
+
     def clear_all(self, confirm: bool = True) -> None:
+        self.undo_delete.commit()
         if confirm:
             answer = QMessageBox.question(
                 self.window, "Clear history",

@@ -30,7 +30,13 @@ class ActionSpec:
 ACTIONS = (
     ActionSpec("paste", "Paste", "paste", Key.Paste, "<b>Paste</b> an image or a path: {keys}"),
     ActionSpec("open", "Open…", "open_files", Key.Open, "<b>Open</b> image files: {keys}"),
-    ActionSpec("snip", "Snip", "start_snip", "Ctrl+Alt+S", "<b>Snip</b> a region of the screen: {keys}"),
+    ActionSpec(
+        "snip",
+        "Snip",
+        "start_snip",
+        "Ctrl+Alt+S",
+        "<b>Snip</b> a region of the screen: {keys} (in this window)",
+    ),
     ActionSpec("again", "Recognize again", "recognize_again", "Ctrl+R"),
     ActionSpec("stop", "Stop", "stop", "Esc"),
     ActionSpec("copy", "Copy", "copy_markdown", "Ctrl+Shift+C"),

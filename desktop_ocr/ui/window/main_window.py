@@ -3,7 +3,9 @@ user's intents (the App in ui/application.py answers them) and renders what the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QMimeData, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -27,7 +29,8 @@ from ...render.linebreaks import LineBreaks
 from ..documents.dialogs import save_record_as
 from ..history.panel import HistoryPanel
 from . import actions as window_actions
-from . import alerts, copying
+from . import alerts, copying, geometry
+from .action_states import ActionStates
 from .model_status import ModelStatus
 from .profile_limits import limit_follow_up, limit_mode_box
 from .question_box import QuestionBox
@@ -54,9 +57,10 @@ class MainWindow(QMainWindow):
     source_action: QAction
     save_action: QAction
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, store: QSettings | None = None) -> None:
+        """`store`: where the window's size and place are remembered (None: not remembered)."""
         super().__init__()
-        self.settings = settings
+        self.settings, self.store = settings, store
         self.setWindowTitle("desktop-ocr")
         self.setAcceptDrops(True)
         self.error_box: QMessageBox | None = None
@@ -95,7 +99,13 @@ class MainWindow(QMainWindow):
             "copy_button": button,
             "lines": self.lines_box,
         }
-        self.addToolBar(window_actions.build_toolbar(actions, widgets))
+        toolbar = window_actions.build_toolbar(actions, widgets)
+        self.addToolBar(toolbar)
+        self.question.bind(toolbar)
+        self.action_states = ActionStates(self.session, self.current_record, actions)
+        self.history.list_view.selectionModel().currentChanged.connect(
+            lambda *_: self.action_states.changed()
+        )
         self.welcome = QLabel(window_actions.welcome_text(actions))
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.welcome.setWordWrap(True)
@@ -103,10 +113,13 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.welcome)
         self.pages.addWidget(splitter)
         self.setCentralWidget(self.pages)
+        self.history.reveal = lambda: self.pages.setCurrentIndex(1)
         self.status = ModelStatus(self.session, self.statusBar())
         for widget in (view.marks_label, view.stats_label, self.status.progress, self.status.label):
             self.statusBar().addPermanentWidget(widget)
         self.resize(1100, 700)
+        if self.store is not None:
+            geometry.restore(self, self.store)
 
     # ----- intents (action slots, by name in actions.ACTIONS)
     def open_files(self) -> None:
@@ -166,6 +179,8 @@ class MainWindow(QMainWindow):
             self.hide()  # the model stays loaded; the tray's Show brings the window back
             event.ignore()
             return
+        if self.store is not None:
+            geometry.remember(self, self.store)
         self.close_requested.emit()
         super().closeEvent(event)
 
@@ -200,9 +215,10 @@ class MainWindow(QMainWindow):
     def show_status(self, line: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(line, timeout_ms)
 
-    def say(self, wording: Wording) -> None:
-        """A failure's wording: a status line when quiet, else a box (its Settings… asks for them)."""
-        self.error_box = alerts.say(self, wording, self.settings_requested.emit) or self.error_box
+    def say(self, wording: Wording, retry: Callable[[], None] | None = None) -> None:
+        """A failure's wording: a status line when quiet, else a box (its Settings… asks for
+        them; `retry`, when given, is a Retry button)."""
+        self.error_box = alerts.say(self, wording, self.settings_requested.emit, retry) or self.error_box
 
     def show_record(self, record_id: int) -> None:
         self.pages.setCurrentIndex(1)

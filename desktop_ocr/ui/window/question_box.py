@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QLineEdit, QToolBar
 
 from ...engine.presets import Preset
 from ...engine.prompts import Mode, prompt_for
@@ -23,12 +24,36 @@ class QuestionBox:
         self.mode_box = QComboBox()
         self.custom_prompt = QLineEdit()
         self.custom_prompt.setPlaceholderText("Your question about the image")
+        self.custom_prompt.setAccessibleName("Custom prompt")
+        self.custom_prompt.setMinimumWidth(260)
         self.custom_prompt.setVisible(False)
+        # A widget in a QToolBar is shown and hidden through its action (the toolbar's own
+        # layout overrides the widget's setVisible): bind() finds it once it is in the toolbar.
+        self._prompt_action: QAction | None = None
         self.fill(presets, current)
-        self.mode_box.currentIndexChanged.connect(lambda _i: self._show_prompt())
+        self.mode_box.currentIndexChanged.connect(lambda _i: self._chosen())
+
+    def bind(self, toolbar: QToolBar) -> None:
+        """Show and hide the prompt field through its toolbar action from now on."""
+        for action in toolbar.actions():
+            if toolbar.widgetForAction(action) is self.custom_prompt:
+                self._prompt_action = action
+        self._show_prompt()
+
+    def _chosen(self) -> None:
+        self._show_prompt()
+        if self.custom:
+            self.custom_prompt.setFocus()  # the user picked "Custom prompt…": type it now
+
+    @property
+    def custom(self) -> bool:
+        return self.mode_box.currentData() == "custom"
 
     def _show_prompt(self) -> None:
-        self.custom_prompt.setVisible(self.mode_box.currentData() == "custom")
+        if self._prompt_action is not None:
+            self._prompt_action.setVisible(self.custom)
+        else:
+            self.custom_prompt.setVisible(self.custom)
 
     def fill(self, presets: Sequence[Preset], current: str) -> None:
         """The built-in modes, then the user's presets (so Recognize again can use one)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,7 +27,10 @@ from ..history.panel import HistoryPanel
 from .codes_strip import CodesStrip
 from .image_view import ImageView
 from .result_pane import ResultPane
-from .uncertain import SpanNavigator, mark_editor, record_marks, select_in_editor
+from .uncertain import EditorTips, SpanNavigator, mark_editor, record_marks, select_in_editor, show_tip
+
+FOLLOW_UP_IMAGE = "Ask a follow-up question about this image…"
+FOLLOW_UP_DOCUMENT = "Follow-ups are about one image: snip the page to ask about it"
 
 
 class RecordView(QObject):
@@ -45,18 +49,25 @@ class RecordView(QObject):
         self.pane.setAcceptDrops(False)
         self.source = QPlainTextEdit()
         self.source.setAcceptDrops(False)
+        self.source.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # Markdown, LaTeX
         self.source.textChanged.connect(self._edited)
+        self.source_tips = EditorTips(self.source)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.pane)
         self.stack.addWidget(self.source)
         self.image_view = ImageView()
         self.follow_up = QLineEdit()
-        self.follow_up.setPlaceholderText("Ask a follow-up question about this image…")
+        self.follow_up.setPlaceholderText(FOLLOW_UP_IMAGE)
+        self.follow_up.setAccessibleName("Follow-up question")
         self.ask_button = QPushButton("Ask")
         self.codes = CodesStrip()
-        self.answer_side = QWidget()  # the image's codes, the answer, the follow-up row below
+        self.asked = QLabel("")  # a custom prompt's question, above its answer
+        self.asked.setWordWrap(True)
+        self.asked.setVisible(False)
+        self.answer_side = QWidget()  # the question asked, the codes, the answer; follow-ups below
         column, row = QVBoxLayout(self.answer_side), QHBoxLayout()
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.asked)
         column.addWidget(self.codes)
         column.addWidget(self.stack, 1)
         column.addLayout(row)
@@ -69,6 +80,8 @@ class RecordView(QObject):
         history.view_decoded.connect(self.show_view_image)
         session.record_changed.connect(self._on_record_changed)
         session.chunk.connect(self._on_chunk)
+        for signal in (session.model_loading, session.model_ready, session.model_failed):
+            signal.connect(lambda *_: self.refresh())  # a waiting image says why it waits
 
     def current(self) -> Record | None:
         record_id = self.history.current_id()
@@ -100,9 +113,12 @@ class RecordView(QObject):
 
     def show(self, record: Record) -> None:
         self.codes.set_codes(record.codes or ())
+        self._show_question(record)
         text = record.transcript()
         if record.state is State.FAILED and not text:
             text = f"*{record.error}*"
+        elif record.state is State.QUEUED and not text and not self.session.ready:
+            text = f"*{waiting_reason(self.session)}*"
         streaming = record.state is State.RUNNING
         # Marks once an answer is whole (never while it streams), dropped once the user edits.
         marks = [] if streaming else record_marks(record, self.uncertain_below())
@@ -112,6 +128,11 @@ class RecordView(QObject):
             marks = marks if shown == text else []  # the marks' offsets are the written text's
         self.pane.show_text(shown, streaming=streaming, latex_mode=record.bare_latex, marks=marks)
         self.source.setReadOnly(record.document_running)  # the next page would replace an edit
+        # A follow-up is about one image: for a document it is off, and its placeholder says why.
+        self.follow_up.setEnabled(not record.is_document)
+        self.ask_button.setEnabled(not record.is_document)
+        self.follow_up.setPlaceholderText(FOLLOW_UP_DOCUMENT if record.is_document else FOLLOW_UP_IMAGE)
+        self.follow_up.setToolTip(FOLLOW_UP_DOCUMENT if record.is_document else "")
         if self.source.toPlainText() != text:
             self.source.blockSignals(True)
             self.source.setPlainText(text)
@@ -119,9 +140,16 @@ class RecordView(QObject):
         if marks != self.marks.spans:
             self.marks.set_spans(marks)
             mark_editor(self.source, marks)
+            self.source_tips.spans = marks
             self.marks_label.setText(self.marks.summary())
-        if record.stats is not None:
-            self.stats_label.setText(stats_text(Answer(text, record.stats)))
+        # A record without stats (still running, or stored without) must not show the last one's.
+        self.stats_label.setText(stats_text(Answer(text, record.stats)) if record.stats is not None else "")
+
+    def _show_question(self, record: Record) -> None:
+        """A custom prompt is not a mode's name: say what was asked (a mode's prompt goes without saying)."""
+        custom = record.mode == "custom" and bool(record.question.strip())
+        self.asked.setText(f"Asked: {record.question.strip()}" if custom else "")
+        self.asked.setVisible(custom)
 
     def refresh(self) -> None:
         """Show the current record again (the marks' threshold changed)."""
@@ -139,10 +167,13 @@ class RecordView(QObject):
         index = self.marks.next() if forward else self.marks.previous()
         if index is None:
             return False
+        span = self.marks.spans[index]
+        widget = self.source if self.editing else self.pane
         if self.editing:
-            select_in_editor(self.source, self.marks.spans[index])
-        else:
-            self.pane.select_mark(index)
+            select_in_editor(self.source, span)
+        elif not self.pane.select_mark(index):
+            return True  # not shown (a rewritten formula): stepped over, nothing to point at
+        show_tip(widget.viewport(), widget.cursorRect(), span)  # what hovering the mark shows
         return True
 
     @property
@@ -154,6 +185,13 @@ class RecordView(QObject):
         editing = not self.editing
         self.stack.setCurrentWidget(self.source if editing else self.pane)
         return editing
+
+
+def waiting_reason(session: RecognitionSession) -> str:
+    """Why a queued image has no answer yet, while no model is loaded."""
+    if session.load_failure is not None:
+        return "Waiting for a model: choose one in Settings (it runs as soon as one loads)"
+    return "Waiting for the model to load…"
 
 
 def stats_text(answer: Answer) -> str:

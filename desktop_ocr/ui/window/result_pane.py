@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QImage,
@@ -138,6 +138,13 @@ class ResultPane(QTextBrowser):
                 return True
         return False
 
+    def mark_tooltip(self, position: int) -> str:
+        """p and the runner-ups of the mark at a document position ('' where there is none)."""
+        for span_index, start, end in self.mark_ranges():
+            if start <= position < end and span_index < len(self._marks):
+                return self._marks[span_index].tooltip()
+        return ""
+
     def _style_marks(self) -> None:
         """A wavy underline in the mark colour under each marked run (as a spell checker's)."""
         color = mark_color(self.palette())
@@ -156,11 +163,13 @@ class ResultPane(QTextBrowser):
         if event.type() == event.Type.ToolTip:
             cursor = self.cursorForPosition(event.pos())
             layout = self.document().documentLayout()
-            index = layout.hitTest(event.pos() + self._scroll_offset(), Qt.HitTestAccuracy.FuzzyHit)
+            # QPoint + QPointF has no operator in PySide6: add two QPointFs.
+            index = layout.hitTest(QPointF(event.pos()) + self._scroll_offset(), Qt.HitTestAccuracy.FuzzyHit)
             if index >= 0:
                 cursor.setPosition(index)
                 cursor.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor)
-            tip = cursor.charFormat().toolTip()
+            tip = self.mark_tooltip(index) if index >= 0 else ""
+            tip = tip or cursor.charFormat().toolTip()
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self)
             else:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtGui import QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from ...core.records import Record
 from ...render.marks import Span, uncertain_spans
@@ -94,6 +95,32 @@ def mark_editor(editor: QPlainTextEdit, spans: Sequence[Span]) -> None:
         selection.format = fmt
         selections.append(selection)
     editor.setExtraSelections(selections)
+
+
+class EditorTips(QObject):
+    """Hovering a mark in the source editor shows its p and runner-ups, as in the rendered pane."""
+
+    def __init__(self, editor: QPlainTextEdit) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self.spans: Sequence[Span] = ()
+        editor.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.ToolTip or not isinstance(event, QHelpEvent):
+            return False
+        position = self.editor.cursorForPosition(event.pos()).position()
+        for span in self.spans:
+            if _qt_position(self.editor, span.start) <= position < _qt_position(self.editor, span.end):
+                QToolTip.showText(event.globalPos(), span.tooltip(), self.editor)
+                return True
+        QToolTip.hideText()
+        return True
+
+
+def show_tip(widget: QWidget, rect: QRect, span: Span) -> None:
+    """The span's tooltip under its selected text (F8 shows what hovering shows)."""
+    QToolTip.showText(widget.mapToGlobal(rect.bottomLeft()), span.tooltip(), widget)
 
 
 def select_in_editor(editor: QPlainTextEdit, span: Span) -> None:
