@@ -24,7 +24,7 @@ from ..engine.stats import GenerationStats, StopReason
 from ..pages import PageResult
 from .failures import Failure
 from .image_decode import view_image
-from .records import SourceKind, State, thumbnail
+from .records import SourceKind, thumbnail
 from .session import RecognitionSession
 
 
@@ -104,7 +104,7 @@ class DocumentRun(QObject):
         self.record_id = session.reserve(
             self.name, source, mode, question, latex_mode=latex, path=str(document.path)
         )
-        session.records[self.record_id].pages = self.results
+        session.begin_document(self.record_id, self.results)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._signals = _Signals()
@@ -140,9 +140,8 @@ class DocumentRun(QObject):
         if self.stopped:
             self._end()
             return
-        record = self.session.records[self.record_id]
-        kept = record.thumbnail  # the first page's stays the record's
-        record.page = number
+        kept = self.session.records[self.record_id].thumbnail  # the first page's stays the record's
+        self.session.document_page(self.record_id, number)
         self._image = image
         self.session.attach(self.record_id, image, thumbnail(image) if kept is None else kept)
         self.view_ready.emit(self.record_id, view)
@@ -175,8 +174,7 @@ class DocumentRun(QObject):
         """Keep the page in the document, hand it to the history, go on with the next one."""
         self._image = None  # the pixels go once the history has taken them (page_done)
         self.results.append(PageResult(self.name, page.number, text, stats))
-        if self.record_id in self.session.records:
-            self.session.record_changed.emit(self.record_id)  # the page joins the document shown
+        self.session.document_page_done(self.record_id)  # the page joins the document shown
         self.page_done.emit(self.record_id, page)
         self._index += 1
         self._render_next()
@@ -189,12 +187,7 @@ class DocumentRun(QObject):
         self.session.failed.disconnect(self._on_failed)
         self.document.close()
         self._image = None
-        record = self.session.records.get(self.record_id)
-        if record is not None:
-            record.page = None
-            if record.state is State.OPENING:  # no page could be rendered: nothing was recognised
-                record.state, record.error = State.FAILED, f"{self.name}: no page could be read"
-            self.session.record_changed.emit(self.record_id)
+        self.session.end_document(self.record_id, f"{self.name}: no page could be read")
         done = len(self.results)
         how = "stopped" if self.stopped else "done"
         self.progress.emit(f"{self.name}: {how}, {done} of {len(self.pages)} pages")

@@ -25,17 +25,17 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..codes import read_codes
 from ..engine.backend import Answer
-from ..engine.conversation import Turn as EngineTurn
 from ..engine.stats import StopReason
-from ..history import HistoryError, HistoryStore, NewPage, NewRecord, PageImage, Retention, Source, stats_dict
+from ..history import HistoryError, HistoryStore, NewPage, NewRecord, PageImage, Retention, stats_dict
 from ..history import State as StoreState
 from ..history import Turn as StoreTurn
 from .disk_images import DiskImageKeeper, trim_heap
 from .document_run import failed_page_text
 from .failures import Failure
-from .records import Record, SourceKind, State
+from .record_mapping import new_record_for
+from .records import Record, State
 
-__all__ = ["DiskImageKeeper", "HistorySync", "engine_turns", "source_kind", "trim_heap"]
+__all__ = ["DiskImageKeeper", "HistorySync", "trim_heap"]
 
 if TYPE_CHECKING:
     from .document_run import DocumentRun, DonePage
@@ -230,22 +230,7 @@ class HistorySync(QObject):
             store.set_codes(store_id, codes)
 
     def _new_record(self, record: Record, turn: StoreTurn | None, state: StoreState, error: str) -> NewRecord:
-        custom = record.mode == "custom"
-        codes = record.codes or ()
-        return NewRecord(
-            source=Source(record.source.value),
-            # the images are added on the writer thread
-            pages=[NewPage(None, [turn], codes=codes)] if turn else [],
-            name=record.path or record.name,
-            mode="" if custom else record.mode,
-            prompt=record.question if custom else "",
-            state=state,
-            error=error,
-            model=self._fields.get("model", ""),
-            backend=self._fields.get("backend", ""),
-            device=self._fields.get("device", ""),
-            dtype=self._fields.get("dtype", ""),
-        )
+        return new_record_for(record, turn, state, error, self._fields)
 
     def _write_new(self, sid: int, entry: NewRecord, image: Image.Image | None, replaced: int) -> None:
         store = self.store
@@ -380,14 +365,3 @@ class HistorySync(QObject):
             self.cleared.emit()
 
         return self._submit(task)
-
-
-def engine_turns(turns: tuple[StoreTurn, ...]) -> list[EngineTurn]:
-    return [EngineTurn(turn.question, turn.answer) for turn in turns]
-
-
-def source_kind(source: Source) -> SourceKind:
-    try:
-        return SourceKind(source.value)
-    except ValueError:
-        return SourceKind.FILE  # stdin (`--cli - --record`) reads as a file without a path

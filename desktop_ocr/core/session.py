@@ -29,6 +29,7 @@ from ..engine.options import EngineOptions
 from ..engine.server import ServerOptions
 from ..engine.stats import StopReason
 from .code_search import CodeSearch
+from .document_records import DocumentVerbs
 from .failures import Failure
 from .records import ImageKeeper, MemoryImageKeeper, Record, SourceKind, State
 from .worker import BackendFactory, EngineWorker, Job
@@ -41,7 +42,7 @@ class _Request:
     conversation: Conversation  # the snapshot this request answers
 
 
-class RecognitionSession(QObject):
+class RecognitionSession(QObject, DocumentVerbs):
     """Owns the worker thread, the records, the queue and the request ids."""
 
     # To the worker thread (queued connections).

@@ -198,8 +198,10 @@ def test_follow_ups_are_refused_and_recognize_again_reads_the_file_anew(qtbot, m
     run = app.document_runs[record_id]
     qtbot.waitUntil(lambda: run.done, timeout=120_000)
     app.open_record(record_id)
-    app.window.view.follow_up.setText("what is the title?")
-    app.window.view.ask_button.click()
+    follow_up = app.window.view.follow_up
+    assert not follow_up.isEnabled() and not app.window.view.ask_button.isEnabled()
+    assert "snip the page" in follow_up.placeholderText()  # the box says why
+    app.ask("what is the title?")  # asked anyway (not through the box): refused in one line
     assert "one image" in app.window.statusBar().currentMessage()
     assert len(app.records[record_id].turns) == 1
     app.recognize_again()

@@ -26,12 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.history_writer import DiskImageKeeper, HistorySync, engine_turns, source_kind
+from ...core.history_writer import DiskImageKeeper, HistorySync
 from ...core.incoming import Decoded, ImageLoader
-from ...core.records import Record, State
-from ...pages import PageResult
+from ...core.record_mapping import record_from_stored
 from .list_model import RECORD_ID_ROLE, STORE_ID_ROLE, HistoryDelegate, HistoryListModel
-from .stored import stored_stats, stored_tokens
 from .undo_delete import UndoDelete
 
 if TYPE_CHECKING:
@@ -219,27 +217,7 @@ class HistoryPanel(QObject):
         stored = store.get(store_id) if store is not None else None
         if stored is None:
             return None
-        page = stored.pages[0] if stored.pages else None
-        mode = stored.mode or "custom"
-        question = stored.turns[0].question if stored.turns else stored.prompt
-        record = Record(
-            0, source_kind(stored.source), stored.name.rsplit("/", 1)[-1] or stored.source.value,
-            mode, question,
-            latex_mode=mode == "latex", path=stored.name if stored.source.value == "file" else None,
-            turns=engine_turns(page.turns if page else ()), edited=page.edited if page else None,
-            state=State.DONE if stored.state.value == "done" else (
-                State.FAILED if stored.state.value == "failed" else State.CANCELLED),
-            model=stored.model, error=stored.error, size=(page.width, page.height) if page else (0, 0),
-            created=stored.created.astimezone().replace(tzinfo=None), codes=stored.codes,
-        )  # fmt: skip
-        stored_turns = page.turns if page else ()
-        record.tokens = [stored_tokens(turn.probabilities) for turn in stored_turns]  # the marks
-        record.stats = stored_stats(stored_turns[-1].stats) if stored_turns else None
-        if stored.is_document:  # its pages under their markers; an edit is of the whole text
-            record.pages = [PageResult(record.name, p.document_page, p.text) for p in stored.pages]
-            record.edited = stored.edited
-        if record.turns and record.turns[-1].answer == "" and record.state is not State.DONE:
-            record.turns[-1].answer = None  # a stopped or failed question can be asked again
+        record = record_from_stored(stored)
         thumb = store.thumbnail(store_id) if store is not None else None
         if thumb:
             from PySide6.QtGui import QImage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...documents.result import is_page_marker
+from ...pages import is_page_marker
 
 # Line starts that are Markdown syntax: headings, quotes, list bullets and numbers, table pipes.
 _LEAD = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+|\|)+")

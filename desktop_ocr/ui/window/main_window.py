@@ -199,9 +199,15 @@ class MainWindow(QMainWindow):
 
     def limit_to_profile(self, profile: ModelProfile | None) -> None:
         """The loaded model family's limits: its modes only, follow-ups only where it takes them."""
-        self._profile = profile
+        self._profile = self.view.profile = profile
         limit_mode_box(self.question.mode_box, profile)
-        limit_follow_up(self.view.follow_up, self.view.ask_button, profile)
+        shown = self.view.current()
+        limit_follow_up(
+            self.view.follow_up,
+            self.view.ask_button,
+            profile,
+            document=shown is not None and shown.is_document,
+        )
 
     def settings_changed(self, settings: Settings) -> None:
         old, self.settings = self.settings, settings

@@ -12,7 +12,8 @@ from ...engine.families import ModelProfile
 from ...engine.prompts import Mode
 from .question_box import PRESET_PREFIX
 
-FOLLOW_UP_HINT = "Ask a follow-up question about this image…"
+FOLLOW_UP_IMAGE = "Ask a follow-up question about this image…"
+FOLLOW_UP_DOCUMENT = "Follow-ups are about one image: snip the page to ask about it"
 # Modes that never reach the model (codes are read beside it) stay whatever the model is.
 MODEL_FREE = {Mode.CODES.value}
 
@@ -35,13 +36,20 @@ def limit_mode_box(box: QComboBox, profile: ModelProfile | None) -> None:
     box.setToolTip(profile.why_fixed if profile is not None and profile.why_fixed else "")
 
 
-def limit_follow_up(field: QLineEdit, button: QPushButton, profile: ModelProfile | None) -> None:
-    allowed = profile is None or profile.allows_follow_ups
-    field.setEnabled(allowed)
-    button.setEnabled(allowed)
-    reason = "" if allowed or profile is None else f"{profile.name} answers one question per image"
-    field.setPlaceholderText(FOLLOW_UP_HINT if allowed else reason)
-    field.setToolTip("" if allowed or profile is None else profile.why_fixed)
+def limit_follow_up(
+    field: QLineEdit, button: QPushButton, profile: ModelProfile | None, *, document: bool = False
+) -> None:
+    """The follow-up row is off for a document, or a model answering one question per image."""
+    if document:
+        reason, tip = FOLLOW_UP_DOCUMENT, FOLLOW_UP_DOCUMENT
+    elif profile is not None and not profile.allows_follow_ups:
+        reason, tip = f"{profile.name} answers one question per image", profile.why_fixed
+    else:
+        reason, tip = "", ""
+    field.setEnabled(not reason)
+    button.setEnabled(not reason)
+    field.setPlaceholderText(reason or FOLLOW_UP_IMAGE)
+    field.setToolTip(tip)
 
 
 def _allows(profile: ModelProfile, data: str) -> bool:

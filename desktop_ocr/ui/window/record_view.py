@@ -21,16 +21,15 @@ from ...core.image_decode import view_image
 from ...core.records import Record, State
 from ...core.session import RecognitionSession
 from ...engine.backend import Answer
+from ...engine.families import ModelProfile
 from ...render.linebreaks import LineBreaks, apply_line_breaks
 from ...render.math import default_math_renderer
 from ..history.panel import HistoryPanel
 from .codes_strip import CodesStrip
 from .image_view import ImageView
+from .profile_limits import FOLLOW_UP_IMAGE, limit_follow_up
 from .result_pane import ResultPane
 from .uncertain import EditorTips, SpanNavigator, mark_editor, record_marks, select_in_editor, show_tip
-
-FOLLOW_UP_IMAGE = "Ask a follow-up question about this image…"
-FOLLOW_UP_DOCUMENT = "Follow-ups are about one image: snip the page to ask about it"
 
 
 class RecordView(QObject):
@@ -76,6 +75,7 @@ class RecordView(QObject):
         self.marks = SpanNavigator()
         self.marks_label, self.stats_label = QLabel(""), QLabel("")
         self.lines = LineBreaks.KEEP  # how the pane shows a finished answer's line breaks
+        self.profile: ModelProfile | None = None  # the loaded model family's limits
         history.list_view.selectionModel().currentChanged.connect(lambda *_: self.show_current())
         history.view_decoded.connect(self.show_view_image)
         session.record_changed.connect(self._on_record_changed)
@@ -128,11 +128,8 @@ class RecordView(QObject):
             marks = marks if shown == text else []  # the marks' offsets are the written text's
         self.pane.show_text(shown, streaming=streaming, latex_mode=record.bare_latex, marks=marks)
         self.source.setReadOnly(record.document_running)  # the next page would replace an edit
-        # A follow-up is about one image: for a document it is off, and its placeholder says why.
-        self.follow_up.setEnabled(not record.is_document)
-        self.ask_button.setEnabled(not record.is_document)
-        self.follow_up.setPlaceholderText(FOLLOW_UP_DOCUMENT if record.is_document else FOLLOW_UP_IMAGE)
-        self.follow_up.setToolTip(FOLLOW_UP_DOCUMENT if record.is_document else "")
+        # A follow-up is about one image, to a model that takes them: else it is off, saying why.
+        limit_follow_up(self.follow_up, self.ask_button, self.profile, document=record.is_document)
         if self.source.toPlainText() != text:
             self.source.blockSignals(True)
             self.source.setPlainText(text)
