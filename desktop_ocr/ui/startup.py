@@ -145,11 +145,13 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
     if server.listen():
         app.log(f"listening as {server_name()}")
     app.tray = create_tray(
-        window, qt_app.windowIcon(), window.snip_action, window.show_action, window.quit_action
+        window,
+        qt_app.windowIcon(),
+        window.snip_action,
+        window.private_snip_action,
+        window.show_action,
+        window.quit_action,
     )
-    if app.tray is not None and app.tray.contextMenu() is not None:
-        # After Snip: a snip never recorded in the history.
-        app.tray.contextMenu().insertAction(window.show_action, window.private_snip_action)
     qt_app.setQuitOnLastWindowClosed(not (app.settings.keep_in_tray and app.tray is not None))
     hotkey = app.hotkeys = start_hotkey(app)  # Settings changes the key through it
     if args.snip:

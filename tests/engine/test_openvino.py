@@ -21,6 +21,7 @@ import pytest
 from desktop_ocr.engine import CancelToken, Conversation, EngineOptions, StopReason, prompt_for
 from desktop_ocr.engine import openvino_backend as ov_module
 from tests.conftest import noise_image
+from tests.engine.generation_spy import spy_on_generate
 
 pytest.importorskip("openvino_genai", reason='the "openvino" extra is not installed')
 
@@ -187,8 +188,16 @@ def test_repetition_guard_stops_and_says_so(ov_fp16, monkeypatch):
     assert answer.stats.new_tokens == 5
 
 
-def test_warm_up_runs_the_whole_path(ov_fp16):
+def test_warm_up_runs_the_whole_path(ov_fp16, monkeypatch):
+    generations = spy_on_generate(monkeypatch, ov_fp16)
+    before = ov_fp16.warm_ups
     ov_fp16.warm_up()
+    assert len(generations) == 1  # one real generation through the compiled pipeline
+    _, warm = generations[0]
+    assert warm.stats.original_size == ov_module.WARM_UP_SIZE
+    assert warm.stats.prompt_tokens > 0
+    assert 0 < warm.stats.new_tokens <= ov_module.WARM_UP_TOKENS
+    assert ov_fp16.warm_ups == before + 1
 
 
 def test_auto_picks_openvino_when_converted(ov_fp16, tiny_model):

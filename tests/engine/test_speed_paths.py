@@ -6,12 +6,22 @@ from __future__ import annotations
 import pytest
 
 from desktop_ocr.engine import Conversation, EngineOptions, StopReason, prompt_for
-from desktop_ocr.engine.local import STATIC_CACHE_STEP, LocalBackend
+from desktop_ocr.engine.local import STATIC_CACHE_STEP, WARM_UP_SIZE, WARM_UP_TOKENS, LocalBackend
 from tests.conftest import noise_image
+from tests.engine.generation_spy import spy_on_generate
 
 
-def test_warm_up_runs_a_short_generation_and_leaves_nothing_behind(backend):
+def test_warm_up_runs_a_short_generation_and_leaves_nothing_behind(backend, monkeypatch):
+    generations = spy_on_generate(monkeypatch, backend)
     backend.warm_up()
+    # It generated: one real, short answer on its own small image, through the model.
+    assert len(generations) == 1
+    _, warm = generations[0]
+    assert warm.stats.original_size == WARM_UP_SIZE
+    assert warm.stats.visual_tokens > 0 and warm.stats.prompt_tokens > 0
+    assert 0 < warm.stats.new_tokens <= WARM_UP_TOKENS
+    assert backend.warm_ups == 1
+    # Nothing behind: a later answer is a fresh one of its own length.
     answer = backend.generate(Conversation.start(noise_image(200, 60), prompt_for("text")), max_new_tokens=4)
     assert answer.stats.new_tokens == 4
 

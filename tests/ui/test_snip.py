@@ -14,11 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QSystemTrayIcon
 
 from desktop_ocr.capture.registry import CaptureError, grab_screens
 from desktop_ocr.core.records import State
-from tests.ui.snip_pixels import OFFSET, PatternWindow
+from desktop_ocr.ui.platform.tray import create_tray, tray_menu
+from desktop_ocr.ui.startup import handle_request
+from tests.ui.snip_pixels import OFFSET, PATTERN, PatternWindow, qimage_rgb
 
 SCRIPT = Path(__file__).with_name("snip_pixels.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,8 +103,14 @@ def pattern(qtbot):
     window.move(*OFFSET)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.wait(100)
+    # Exposed is not yet painted on the X server: wait until a screen grab shows the pattern.
+    qtbot.waitUntil(lambda: _shows_the_pattern(window), timeout=10_000)
     return window
+
+
+def _shows_the_pattern(window: PatternWindow) -> bool:
+    shot = QGuiApplication.primaryScreen().grabWindow(0, *OFFSET, *PATTERN).toImage()
+    return np.array_equal(qimage_rgb(shot), window.pixels)
 
 
 def overlay_of(qtbot, app):
@@ -150,11 +159,16 @@ def test_escape_and_right_click_cancel(qtbot, app):
 def test_a_click_without_a_drag_keeps_waiting(qtbot, app):
     app.snip()
     overlay = overlay_of(qtbot, app)
+    endings: list[bool] = []
+    app.snip_ended.connect(endings.append)
     qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton, pos=QPoint(30, 30))
-    qtbot.wait(50)
-    assert app.snips.overlays is not None
-    qtbot.keyClick(overlay, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: app.snips.overlays is None)
+    # The same overlays still take a selection: a drag after the click is what gets snipped.
+    with qtbot.waitSignal(app.snip_ended, timeout=10_000):
+        drag(qtbot, overlay, QPoint(40, 40), QPoint(140, 90))
+    assert endings == [True]  # one snip, ended by the drag, not by the click
+    (item,) = app.records.values()
+    qtbot.waitUntil(lambda: item.state is State.DONE, timeout=60_000)
+    assert item.stats.original_size == (100, 50)
 
 
 def test_a_tiny_selection_still_gets_an_answer(qtbot, app, pattern):
@@ -207,11 +221,9 @@ def test_second_process_hands_the_snip_to_the_running_instance(tiny_model, tmp_p
     reader.start()
     try:
         _wait_for(lines, "listening as", first, 60)
-        started = time.time()
         second = subprocess.run([*command, "--snip"], env=env, capture_output=True, text=True, timeout=60)
         assert second.returncode == 0, second.stderr
-        assert time.time() - started < 30
-        _wait_for(lines, "'snip': True", first, 30)
+        _wait_for(lines, "'snip': True", first, 30)  # what that request does: the test below
         quit_ = subprocess.run(
             [sys.executable, "-m", "desktop_ocr", "--quit"], env=env, capture_output=True, timeout=60
         )
@@ -220,7 +232,17 @@ def test_second_process_hands_the_snip_to_the_running_instance(tiny_model, tmp_p
     finally:
         if first.poll() is None:
             first.kill()
-    assert not any("Traceback" in line for line in lines), lines
+    assert not any("Traceback" in line for line in lines), "".join(lines)
+
+
+def test_a_handed_snip_request_opens_the_overlays(qtbot, app):
+    app.window.show()
+    handle_request(app, {"snip": True})
+    overlay = overlay_of(qtbot, app)
+    assert overlay.isVisible() and not app.window.isVisible()
+    with qtbot.waitSignal(app.snip_ended, timeout=10_000) as ended:
+        qtbot.keyClick(overlay, Qt.Key.Key_Escape)
+    assert ended.args == [False] and app.window.isVisible()
 
 
 def test_quit_without_a_running_instance(tmp_path):
@@ -231,13 +253,43 @@ def test_quit_without_a_running_instance(tmp_path):
     assert result.returncode == 0 and "no running instance" in result.stderr
 
 
-def test_tray_menu_actions_exist(app):
-    assert {a.text() for a in (app.window.snip_action, app.window.show_action, app.window.quit_action)} == {
-        "Snip",
-        "Show",
-        "Quit",
-    }
-    assert QApplication.instance() is not None
+def _tray_actions(app):
+    window = app.window
+    return window.snip_action, window.private_snip_action, window.show_action, window.quit_action
+
+
+def test_tray_menu_holds_the_windows_actions_and_they_work(qtbot, app):
+    snip, private_snip, show, quit_ = _tray_actions(app)
+    menu = tray_menu(app.window, snip, private_snip, show, quit_)
+    entries = menu.actions()
+    assert [a for a in entries if not a.isSeparator()] == [snip, private_snip, show, quit_]
+    assert entries[-2].isSeparator()  # Quit stands apart
+    app.window.hide()
+    entries[2].trigger()  # Show
+    assert app.window.isVisible()
+    entries[0].trigger()  # Snip
+    overlay = overlay_of(qtbot, app)
+    qtbot.keyClick(overlay, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: app.snips.overlays is None)
+
+
+def test_create_tray_gives_an_icon_with_that_menu_where_a_tray_exists(qtbot, app, monkeypatch):
+    # A bare X server has no tray; the icon and its menu are built the same way, so say it has one.
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    tray = create_tray(app.window, app.window.windowIcon(), *_tray_actions(app))
+    assert tray is not None
+    assert [a for a in tray.contextMenu().actions() if not a.isSeparator()] == list(_tray_actions(app))
+    app.window.hide()
+    tray.activated.emit(QSystemTrayIcon.ActivationReason.Context)  # the menu, not the window
+    assert not app.window.isVisible()
+    tray.activated.emit(QSystemTrayIcon.ActivationReason.Trigger)  # a click shows the window
+    assert app.window.isVisible()
+    tray.hide()
+
+
+def test_no_tray_icon_where_the_platform_has_no_tray(app, monkeypatch):
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: False))
+    assert create_tray(app.window, app.window.windowIcon(), *_tray_actions(app)) is None
 
 
 def test_keep_in_tray_hides_instead_of_quitting(qtbot, make_app):

@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 from typing import IO, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
@@ -170,7 +171,8 @@ class InstanceServer(QObject):
 
     def _drop(self, socket: QLocalSocket) -> None:
         self._pending.pop(socket, None)  # acknowledged but never confirmed: the sender gave up
-        socket.deleteLater()
+        if shiboken6.isValid(socket):  # closing the server at quit has deleted it already
+            socket.deleteLater()
 
     def _read(self, socket: QLocalSocket) -> None:
         while socket.canReadLine():
