@@ -101,6 +101,7 @@ def test_settings_open_with_ctrl_comma_and_the_platforms_key(qtbot, make_app, mo
     assert QKeySequence("Ctrl+,") in shortcuts
     assert all(key in shortcuts for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences))
     opened = []
+    window.settings_requested.disconnect()  # the App's modal dialog would wait for a person
     window.settings_requested.connect(lambda: opened.append(True))
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
