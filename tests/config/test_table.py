@@ -128,7 +128,7 @@ def test_unreadable_values_fall_back_field_by_field():
 def test_a_change_reloads_only_for_fields_that_pick_the_backend():
     reloading = {f.name for f in FIELDS if f.spec.reload}
     assert reloading == {"model", "device", "dtype", "backend", "weights", "compile_decode",
-                         "server_url", "server_model", "api_key"}  # fmt: skip
+                         "server_url", "server_model", "api_key", "server_timeout"}  # fmt: skip
     base = Settings()
     for f in FIELDS:
         assert needs_reload(base, replace(base, **{f.name: other_value(f)})) is f.spec.reload, f.name
