@@ -135,22 +135,32 @@ def test_broken_latex_shows_marked_source_never_blank(pane):
 
 
 def test_ten_thousand_streamed_updates(qtbot, pane):
+    before = pane.renders
     text = ""
     for index in range(10_000):
         text += f"w{index} " if index % 50 else f"$x_{{{index}}}$ "
         pane.show_text(text, streaming=True)
         if index % 200 == 0:
             QApplication.processEvents()
-    pane.flush()
-    assert "w9999" in pane.toPlainText()
+    # The stream alone brings the last text on screen (no flush): streamed updates are rendered.
+    qtbot.waitUntil(lambda: "w9999" in pane.toPlainText(), timeout=30_000)
+    # Renders happen only in the event loop (50 turns here, one render at most each, and the
+    # last timer), never one per update.
+    assert 1 <= pane.renders - before <= 10_000 // 200 + 2
+    assert pane.document_model.formulas[-1].tex == "x_{9950}"  # the last formula, rendered
 
 
 def test_updates_are_throttled(qtbot, pane):
-    before = pane.renders
-    for index in range(300):
-        pane.show_text("word " * index, streaming=True)
-    qtbot.wait(250)
-    assert 1 <= pane.renders - before <= 6
+    for batch in range(1, 4):
+        before = pane.renders
+        for index in range(100):
+            pane.show_text(f"batch {batch} " + "word " * index, streaming=True)
+        assert pane.renders == before  # nothing rendered per update
+        qtbot.waitUntil(lambda before=before: pane.renders > before, timeout=10_000)
+        assert pane.renders == before + 1  # one render for the whole batch, of its latest text
+        assert pane.toPlainText().startswith(f"batch {batch} ") and pane.toPlainText().count("word") == 99
+        pane.flush()
+        assert pane.renders == before + 1  # and nothing left pending
 
 
 @pytest.mark.parametrize(
