@@ -12,6 +12,7 @@ Nothing here downloads anything; the tokenizer is trained on the spot with ``tok
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -316,13 +317,23 @@ def _norm_scales(model: Any) -> set[str]:
 
 
 def _write_full_random(folder: Path, config: Any, layout: Layout, seed: int) -> None:
-    """Real-size random bf16 weights, written shard by shard without building the model."""
-    import torch
-    from safetensors.torch import save_file
+    """Real-size random Qwen2-VL weights in either file layout (see write_random_weights)."""
     from transformers import Qwen2VLForConditionalGeneration
 
+    key = _hub_key if layout == "hub" else str
+    write_random_weights(folder, Qwen2VLForConditionalGeneration, config, seed, key)
+
+
+def write_random_weights(
+    folder: Path, model_class: Any, config: Any, seed: int, key: Callable[[str], str] = str
+) -> None:
+    """config.json and random bf16 safetensors shards (with their index) for `model_class`,
+    written shard by shard without building the model; `key` names each tensor in the files."""
+    import torch
+    from safetensors.torch import save_file
+
     with torch.device("meta"):
-        meta_model = Qwen2VLForConditionalGeneration(config)
+        meta_model = model_class(config)
     shapes = {name: tuple(p.shape) for name, p in meta_model.state_dict().items()}
     scales = _norm_scales(meta_model)
     config.dtype = torch.bfloat16
@@ -340,11 +351,10 @@ def _write_full_random(folder: Path, config: Any, layout: Layout, seed: int) -> 
         shard_number += 1
         name = f"model-{shard_number:05d}.safetensors"
         save_file(shard, str(folder / name), metadata={"format": "pt"})
-        index.update({key: name for key in shard})
+        index.update(dict.fromkeys(shard, name))
         shard, shard_bytes = {}, 0
 
     for name, shape in shapes.items():
-        key = _hub_key(name) if layout == "hub" else name
         if name in scales:
             tensor = torch.ones(shape, dtype=torch.bfloat16)
         elif len(shape) == 1:
@@ -352,7 +362,7 @@ def _write_full_random(folder: Path, config: Any, layout: Layout, seed: int) -> 
         else:
             std = 1.0 / (shape[-1] ** 0.5) if len(shape) == 2 else 0.02
             tensor = (torch.randn(shape, generator=generator) * std).to(torch.bfloat16)
-        shard[key] = tensor
+        shard[key(name)] = tensor
         shard_bytes += tensor.numel() * 2
         if shard_bytes > 2_000_000_000:
             flush()

@@ -7,11 +7,10 @@ checkpoint.py does for Qwen2-VL-2B.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from .checkpoint import _norm_scales
+from .checkpoint import write_random_weights
 
 # The released checkpoints' dimensions (their config.json), for real-size random checkpoints.
 FULL: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -136,46 +135,7 @@ def sized(
 
 def write_full_random(folder: Path, model_class: Any, config: Any, seed: int) -> None:
     """config.json and random bf16 safetensors shards (with their index) for `model_class`."""
-    import torch
-    from safetensors.torch import save_file
-
-    with torch.device("meta"):
-        meta_model = model_class(config)
-    shapes = {name: tuple(p.shape) for name, p in meta_model.state_dict().items()}
-    scales = _norm_scales(meta_model)
-    config.dtype = torch.bfloat16
-    config.save_pretrained(folder)
-    generator = torch.Generator().manual_seed(seed)
-    shard: dict[str, Any] = {}
-    shard_bytes, number = 0, 0
-    index: dict[str, str] = {}
-
-    def flush() -> None:
-        nonlocal shard, shard_bytes, number
-        if shard:
-            number += 1
-            name = f"model-{number:05d}.safetensors"
-            save_file(shard, str(folder / name), metadata={"format": "pt"})
-            index.update(dict.fromkeys(shard, name))
-            shard, shard_bytes = {}, 0
-
-    for name, shape in shapes.items():
-        if name in scales:
-            tensor = torch.ones(shape, dtype=torch.bfloat16)
-        elif len(shape) == 1:
-            tensor = torch.zeros(shape, dtype=torch.bfloat16)
-        else:
-            std = 1.0 / (shape[-1] ** 0.5) if len(shape) == 2 else 0.02
-            tensor = (torch.randn(shape, generator=generator) * std).to(torch.bfloat16)
-        shard[name] = tensor
-        shard_bytes += tensor.numel() * 2
-        if shard_bytes > 2_000_000_000:
-            flush()
-    flush()
-    total = sum(int(torch.Size(s).numel()) * 2 for s in shapes.values())
-    (folder / "model.safetensors.index.json").write_text(
-        json.dumps({"metadata": {"total_size": total}, "weight_map": index}, indent=2)
-    )
+    write_random_weights(folder, model_class, config, seed)
 
 
 def is_complete(folder: Path) -> bool:
