@@ -7,7 +7,7 @@ depends on nothing but the engine's stats, so none of those has to depend on ano
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .engine.stats import GenerationStats
 
@@ -22,12 +22,7 @@ class PageResult:
     stats: GenerationStats | None = None
 
     def stats_dict(self) -> dict[str, object] | None:
-        if self.stats is None:
-            return None
-        data = asdict(self.stats)
-        data["stop_reason"] = self.stats.stop_reason.value
-        data["tokens_per_second"] = self.stats.tokens_per_second
-        return data
+        return None if self.stats is None else self.stats.to_json()
 
 
 def page_marker(number: int) -> str:

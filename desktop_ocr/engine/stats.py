@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import Enum
+from typing import Any
 
 
 class StopReason(str, Enum):
@@ -31,6 +32,13 @@ class GenerationStats:
             return None
         decode_time = self.total_time - self.time_to_first_token
         return (self.new_tokens - 1) / decode_time if decode_time > 0 else None
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready data, with the stop reason's value and tokens/s (the history and -o .jsonl)."""
+        data = asdict(self)
+        data["stop_reason"] = self.stop_reason.value
+        data["tokens_per_second"] = self.tokens_per_second
+        return data
 
     def summary(self) -> str:
         ttft = f"{self.time_to_first_token:.2f} s" if self.time_to_first_token is not None else "-"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -179,7 +178,4 @@ def utc(timestamp: float) -> datetime:
 
 def stats_dict(stats: GenerationStats) -> dict[str, Any]:
     """An engine GenerationStats as JSON-ready data (with tokens/s)."""
-    data = dataclasses.asdict(stats)
-    data["stop_reason"] = stats.stop_reason.value
-    data["tokens_per_second"] = stats.tokens_per_second
-    return data
+    return stats.to_json()
