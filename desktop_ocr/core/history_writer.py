@@ -173,7 +173,11 @@ class HistorySync(QObject):
 
     def _encode_early(self, session_id: int, image: Image.Image) -> None:
         """A new image's PNG is made on the writer thread while the model reads it, so that the
-        record's write when the answer ends is an insert of milliseconds, not an encode."""
+        record's write when the answer ends is an insert of milliseconds, not an encode.
+        A document's pages are not: each is encoded as it ends (`follow`)."""
+        record = self.session.records.get(session_id)
+        if record is None or record.is_document:
+            return
 
         def encode() -> None:
             if self.store is None or session_id in self.private:
