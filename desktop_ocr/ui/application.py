@@ -90,6 +90,7 @@ class App(QObject):
         self._snip_restore = False  # the window was shown when the snip began
         self._snip_private = False  # this snip's answer is never recorded
         self._snips = 0
+        self._shut = False  # shut_down ran (it is called from the window's close and from quit)
         self._connect()
         self.session.load()
 
@@ -349,7 +350,7 @@ class App(QObject):
 
     def shut_down(self) -> None:
         """Cancel whatever runs, finish decoding and join the worker thread (once)."""
-        if getattr(self, "_shut", False):
+        if self._shut:
             return
         self._shut = True
         self.intake.wait()
