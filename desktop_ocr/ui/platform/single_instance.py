@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 INSTANCE_ENV = "DESKTOP_OCR_INSTANCE"
@@ -198,4 +198,8 @@ class InstanceServer(QObject):
         if request["id"] in self._handled:
             return
         self._handled.add(request["id"])
-        self.request_received.emit({k: v for k, v in request.items() if k != "id"})
+        given = {k: v for k, v in request.items() if k != "id"}
+        # From the event loop, not from inside this socket's readyRead: handling a request may
+        # open a modal dialog (a PDF's page range), whose nested loop deletes the socket once the
+        # sender hangs up, under the read loop that is still using it.
+        QTimer.singleShot(0, lambda: self.request_received.emit(given))
