@@ -84,15 +84,16 @@ FULL: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
         {"hidden_size": 1152, "intermediate_size": 4304, "num_hidden_layers": 27, "num_attention_heads": 16},
     ),
-    "glm-ocr": (  # GLM-OCR: the config classes' defaults
+    "glm-ocr": (  # GLM-OCR (zai-org/GLM-OCR: a GLM-0.5B decoder and CogViT)
         {
             "vocab_size": 59392,
-            "hidden_size": 1024,
-            "intermediate_size": 4096,
+            "hidden_size": 1536,
+            "intermediate_size": 4608,
             "num_hidden_layers": 16,
             "num_attention_heads": 16,
             "num_key_value_heads": 8,
-            "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [8, 12, 12]},
+            "head_dim": 128,
+            "rope_parameters": {"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [16, 24, 24]},
         },
         {
             "depth": 24,
@@ -100,6 +101,7 @@ FULL: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "intermediate_size": 4096,
             "num_heads": 16,
             "out_hidden_size": 1536,
+            "patch_size": 14,
             "image_size": 336,
         },
     ),
