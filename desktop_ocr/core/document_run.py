@@ -1,4 +1,8 @@
-"""A document (PDF, multi-page TIFF) recognised in the window: one record, its pages in turn.
+"""Documents (PDFs, multi-page TIFFs) recognised in the window: opened, then one record each, its
+pages in turn.
+
+`DocumentRuns` opens each document coming in (asking for its password and, past one page, which
+pages, through the view's `DocumentQuestions`) and starts a `DocumentRun` for it.
 
 Each chosen page is rendered on a pool thread (one at a time, so memory stays flat), handed to
 the session as the record's image and recognised in the record's mode; its answer goes to
@@ -10,20 +14,31 @@ to the history, which writes the document as one record when `ended` comes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 from PIL import Image
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-from ..documents import Document
+from ..documents import (
+    Document,
+    DocumentError,
+    PageRangeError,
+    PageRanges,
+    PasswordError,
+    document_kind,
+    open_document,
+)
 from ..engine.backend import Answer
 from ..engine.options import PixelBudget
 from ..engine.stats import GenerationStats, StopReason
 from ..pages import PageResult
 from .failures import Failure
 from .image_decode import view_image
+from .incoming import Incoming
 from .records import SourceKind, thumbnail
 from .session import RecognitionSession
 
@@ -192,3 +207,114 @@ class DocumentRun(QObject):
         how = "stopped" if self.stopped else "done"
         self.progress.emit(f"{self.name}: {how}, {done} of {len(self.pages)} pages")
         self.ended.emit(self.record_id)
+
+
+class DocumentQuestions(Protocol):
+    """What opening a document may ask the person (the window answers with dialogs)."""
+
+    def password(self, name: str, wrong: bool) -> str | None:
+        """The document's password (`wrong`: the last one given was refused); None: not given."""
+
+    def pages(self, name: str, count: int) -> list[int] | None:
+        """Which of the `count` pages to recognise, in order; None: none chosen."""
+
+
+class DocumentRuns(QObject):
+    """Opens the documents coming in and runs each as one record; `runs` maps record id to run."""
+
+    started = Signal(object)  # DocumentRun, before its first page is rendered
+    view_ready = Signal(int, object)  # record id, the page under way as a QImage (as Intake's)
+    refused = Signal(str)  # a document not opened: one line, said with the batch's other refusals
+    progress = Signal(str)  # "page 2 of 3" and the like
+
+    def __init__(
+        self, session: RecognitionSession, ask: DocumentQuestions, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session, self.ask = session, ask
+        self.runs: dict[int, DocumentRun] = {}
+        # --pages, --password, --dpi from the command line (or handed over): for the next documents.
+        self.flags: dict[str, object] = {}
+
+    @staticmethod
+    def split(incoming: Iterable[Incoming]) -> tuple[list[Incoming], list[Incoming]]:
+        """The images and the documents among `incoming`."""
+        images: list[Incoming] = []
+        documents: list[Incoming] = []
+        for entry in incoming:
+            is_document = entry.path is not None and document_kind(entry.path) is not None
+            (documents if is_document else images).append(entry)
+        return images, documents
+
+    def open_all(self, documents: Iterable[Incoming], question: tuple[str, str, bool]) -> list[int]:
+        """Open each document with the command line's flags, asking `question` (mode, question,
+        LaTeX mode) of each page; the records of those opened."""
+        opened = (self.open(entry.path or "", question, entry.kind, **self.flags) for entry in documents)  # type: ignore[arg-type]
+        return [record_id for record_id in opened if record_id is not None]
+
+    def open(
+        self,
+        path: str | Path,
+        question: tuple[str, str, bool],
+        kind: SourceKind = SourceKind.FILE,
+        *,
+        password: str | None = None,
+        pages: PageRanges | None = None,
+        dpi: float | None = None,
+    ) -> int | None:
+        """A PDF or multi-page TIFF as one record; asks for the password and the pages (None: not opened)."""
+        name = Path(path).name
+        document = self._opened(path, name, password)
+        if document is None:
+            return None
+        chosen: list[int] | None = list(range(1, document.page_count + 1))
+        refusal = ""
+        if pages is not None:
+            try:
+                chosen = pages.resolve(document.page_count)
+            except PageRangeError as error:
+                chosen, refusal = None, f"{name}: {error}"
+        elif document.page_count > 1:
+            chosen, refusal = self.ask.pages(name, document.page_count), f"{name}: no pages chosen"
+        if chosen is None:
+            document.close()
+            self.refused.emit(refusal)
+            return None
+        mode, asked, latex = question
+        run = DocumentRun(
+            self.session, document, chosen, mode, asked,
+            latex=latex, budget=lambda: self.session.options.budget, dpi=dpi, source=kind, parent=self,
+        )  # fmt: skip
+        self.runs[run.record_id] = run
+        run.progress.connect(self.progress)
+        run.view_ready.connect(self.view_ready)
+        self.started.emit(run)
+        run.start()
+        return run.record_id
+
+    def _opened(self, path: str | Path, name: str, password: str | None) -> Document | None:
+        """The document open, asking again for as long as its password is wrong (None: refused)."""
+        while True:
+            try:
+                return open_document(path, password)
+            except PasswordError:
+                asked = self.ask.password(name, wrong=password is not None)
+                if asked is None:
+                    self.refused.emit(f"{name}: no password given")
+                    return None
+                password = asked
+            except DocumentError as error:
+                self.refused.emit(str(error))
+                return None
+
+    def stop(self) -> None:
+        """Stop: every document under way ends after (or instead of) its current page."""
+        for run in self.runs.values():
+            if not run.done:
+                run.stop()
+
+    def shut_down(self) -> None:
+        """No page rendering may outlive the window."""
+        for run in self.runs.values():
+            run.stopped = True
+            run.pool.waitForDone()

@@ -28,8 +28,8 @@ from ..engine.conversation import Conversation, Turn
 from ..engine.options import EngineOptions
 from ..engine.server import ServerOptions
 from ..engine.stats import StopReason
-from .code_search import CodeSearch
-from .document_records import DocumentVerbs
+from ..pages import PageResult
+from .code_search import CodeVerbs
 from .failures import Failure
 from .records import ImageKeeper, MemoryImageKeeper, Record, SourceKind, State
 from .worker import BackendFactory, EngineWorker, Job
@@ -42,7 +42,7 @@ class _Request:
     conversation: Conversation  # the snapshot this request answers
 
 
-class RecognitionSession(QObject, DocumentVerbs):
+class RecognitionSession(QObject, CodeVerbs):
     """Owns the worker thread, the records, the queue and the request ids."""
 
     # To the worker thread (queued connections).
@@ -97,9 +97,7 @@ class RecognitionSession(QObject, DocumentVerbs):
         signals.chunk.connect(self._on_chunk)
         signals.finished.connect(self._on_finished)
         signals.failed.connect(self._on_failed)
-        # Every image's codes are read beside its answer, off the GUI thread and the model's.
-        self.code_search = CodeSearch(self)
-        self.code_search.found.connect(self._on_codes)
+        self.code_search = self._start_code_search()
         self._thread.start()
 
     # ----- the backend
@@ -203,6 +201,31 @@ class RecognitionSession(QObject, DocumentVerbs):
         record.edited = text
         self.record_changed.emit(record_id)
 
+    # ----- a document's record (a document run asks these; its pages come in turn)
+    def begin_document(self, record_id: int, pages: list[PageResult]) -> None:
+        """The record is a document; `pages` (the run's list) holds its answered pages as they come."""
+        self.records[record_id].pages = pages
+
+    def document_page(self, record_id: int, number: int) -> None:
+        """The document's page under way (its answer streams below the finished ones)."""
+        if record_id in self.records:
+            self.records[record_id].page = number
+
+    def document_page_done(self, record_id: int) -> None:
+        """A page joined the document's answered pages: show it."""
+        if record_id in self.records:
+            self.record_changed.emit(record_id)
+
+    def end_document(self, record_id: int, unreadable: str) -> None:
+        """The run ended; a document none of whose pages could be read fails with `unreadable`."""
+        record = self.records.get(record_id)
+        if record is None:
+            return
+        record.page = None
+        if record.state is State.OPENING:  # no page was rendered: nothing was recognised
+            record.state, record.error = State.FAILED, unreadable
+        self.record_changed.emit(record_id)
+
     # ----- requests
     def recognize(
         self, record_id: int, question: str, *, mode: str, latex_mode: bool = False, urgent: bool = True
@@ -217,26 +240,6 @@ class RecognitionSession(QObject, DocumentVerbs):
             return
         record.turns = [Turn(question)]
         self._submit(record, urgent)
-
-    def _codes_only(self, record: Record) -> None:
-        """The Codes mode: the model is not asked; the record is done once its codes are read."""
-        self._withdraw(record.record_id)
-        record.turns, record.tokens, record.partial, record.edited = [], [], "", None
-        record.stats, record.error, record.failure_kind = None, "", None
-        self._set_state(record, State.QUEUED if record.codes is None else State.DONE)
-        if record.codes is not None:
-            self.codes_read.emit(record.record_id)
-
-    def _on_codes(self, record_id: int, codes: tuple) -> None:
-        record = self.records.get(record_id)
-        if record is None:
-            return
-        record.codes = codes
-        if record.codes_only and record.state is State.QUEUED:
-            self._set_state(record, State.DONE)
-        else:
-            self.record_changed.emit(record_id)
-        self.codes_read.emit(record_id)
 
     def ask(self, record_id: int, question: str) -> bool:
         """A follow-up about the record's image; False while a request for it is live."""
@@ -283,10 +286,7 @@ class RecognitionSession(QObject, DocumentVerbs):
     def _submit(self, record: Record, urgent: bool) -> None:
         """Queue a request answering the record's current turns, replacing its live one."""
         self._withdraw(record.record_id)
-        record.edited = None
-        record.partial = ""
-        record.error = ""
-        record.failure_kind = None
+        record.edited, record.partial, record.error, record.failure_kind = None, "", "", None
         self._next_request += 1
         snapshot = Conversation(image=self.image(record.record_id), turns=copy.deepcopy(record.turns))
         request = _Request(self._next_request, record.record_id, snapshot)

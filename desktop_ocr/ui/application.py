@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from ..config import RunFlags
 from ..core import incoming as inputs
-from ..core.document_run import DocumentRun
+from ..core.document_run import DocumentRun, DocumentRuns
 from ..core.failures import Failure, Wording, word_load_failure, word_run_failure
 from ..core.incoming import Incoming, SourceKind
 from ..core.intake import Intake
@@ -33,7 +33,7 @@ from ..engine.backend import Answer
 from ..engine.presets import Preset
 from ..engine.stats import StopReason
 from ..history import HistoryStore
-from .documents.window_documents import WindowDocuments
+from .documents.dialogs import DialogQuestions
 from .platform.hotkeys import HotkeyController
 from .platform.notifier import Notifier
 from .settings.apply import apply_settings, ask_settings
@@ -81,7 +81,7 @@ class App(QObject):
         self.history.attach(self.session, settings)
         self.window.attach(self.session)
         self.intake = Intake(self.session, self)
-        self.documents = WindowDocuments(self.window, self.session)
+        self.documents = DocumentRuns(self.session, DialogQuestions(self.window), self)
         self.snips = SnipFlow(
             lambda: self.settings.capture_handler or None, self,
             presets=lambda: self.settings.preset_list(), mode_label=self.window.question.mode_box.currentText,

@@ -1,7 +1,8 @@
 """Small dialogs for documents in the window: which pages, the password, and Save as.
 
-Self-contained: they know documents/ (no Qt there) and nothing of the main window, which
-opens them when a PDF comes in (page range, password) and on Save as (Ctrl+S).
+Self-contained: they know documents/ (no Qt there) and nothing of the main window. The app's
+document runs ask through `DialogQuestions` when a PDF comes in (page range, password); the
+window opens Save as (Ctrl+S).
 """
 
 from __future__ import annotations
@@ -99,6 +100,21 @@ class PasswordDialog(QDialog):
 
     def password(self) -> str:
         return self.field.text()
+
+
+class DialogQuestions:
+    """A document's password and page range, asked in dialogs over `parent` (core's DocumentQuestions)."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        self.parent = parent
+
+    def password(self, name: str, wrong: bool) -> str | None:
+        ask = PasswordDialog(name, wrong=wrong, parent=self.parent)
+        return ask.password() if ask.exec() == PasswordDialog.DialogCode.Accepted else None
+
+    def pages(self, name: str, count: int) -> list[int] | None:
+        choose = PageRangeDialog(name, count, parent=self.parent)
+        return choose.pages() if choose.exec() == PageRangeDialog.DialogCode.Accepted else None
 
 
 def save_path_with_format(path: str, selected_filter: str) -> tuple[Path, str]:
