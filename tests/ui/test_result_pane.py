@@ -168,7 +168,7 @@ def test_updates_are_throttled(qtbot, pane):
     [
         ("Markdown", DOC),
         ("Plain text", export.to_plain_text(DOC)),
-        ("MathML (for Word)", export.to_mathml(DOC)),
+        ("MathML markup", export.to_mathml(DOC)),
         *[(f"LaTeX {d.value}", export.to_latex(DOC, d)) for d in Delimiters],
     ],
 )

@@ -128,9 +128,13 @@ def copy_button(copy: QAction, copy_as: Callable[[str], None]) -> tuple[QToolBut
     menu = QMenu(button)
     entries: dict[str, QAction] = {}
     for label in copying.formats():
-        entries[label] = menu.addAction(label)
+        # The button's own format is named as such, so the menu says what a plain Copy gives.
+        shown = f"{label} (the Copy button)" if label == copying.BUTTON_FORMAT else label
+        entries[label] = menu.addAction(shown)
         entries[label].triggered.connect(lambda _checked=False, fmt=label: copy_as(fmt))
     button.setMenu(menu)
+    keys = copy.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    copy.setToolTip(f"Copy the answer as {copying.BUTTON_FORMAT} ({keys}); the arrow gives the other formats")
     return button, entries
 
 

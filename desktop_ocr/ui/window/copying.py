@@ -13,9 +13,12 @@ from ...render.linebreaks import LineBreaks, apply_line_breaks
 
 PLAIN = "Plain text"
 MARKDOWN = "Markdown"
-MATHML = "MathML (for Word)"
+MATHML = "MathML markup"  # the <math> source; "For Word" is what pastes as equations
 WORD = "For Word (text with equations)"
 TABLE = "Table (for spreadsheets)"
+
+
+BUTTON_FORMAT = MARKDOWN  # what the Copy button (Ctrl+Shift+C) copies; its menu says so
 
 
 def formats() -> list[str]:

@@ -272,7 +272,8 @@ class MainWindow(QMainWindow):
         self.show_status("Copied the formula's LaTeX", 3000)
 
     def copy_markdown(self) -> None:
-        self.copy_as_format(copying.MARKDOWN)
+        """The Copy button and Ctrl+Shift+C: the answer in the button's format (Markdown)."""
+        self.copy_as_format(copying.BUTTON_FORMAT)
 
     def copy_plain_text(self) -> None:
         self.copy_as_format(copying.PLAIN)
