@@ -1,4 +1,5 @@
-"""xdg-desktop-portal's Request/Response pattern over QtDBus, shared by the screenshot and hotkey code.
+"""xdg-desktop-portal over QtDBus, shared by the screenshot and hotkey code: the app's own
+connection (registered first) and the Request/Response pattern.
 
 A portal method takes a `handle_token` in its options and returns a Request object path; the
 result comes later as that Request's `Response(u, a{sv})` signal (code 0: success, 1: the user
@@ -25,6 +26,19 @@ REGISTRY_INTERFACE = "org.freedesktop.host.portal.Registry"
 REQUEST_INTERFACE = "org.freedesktop.portal.Request"
 CALL_TIMEOUT_MS = 10_000
 RESPONSE_SLOT = "on_response(uint,QVariantMap)"
+CONNECTION_NAME = "desktop-ocr-portal"  # QtDBus's name for the app's own portal connection
+# What a portal without the host Registry answers Register (xdg-desktop-portal before 1.19, KDE's
+# older frontends, or no portal at all): nothing to register, and nothing wrong.
+NO_REGISTRY = frozenset(
+    {
+        "org.freedesktop.DBus.Error.UnknownMethod",
+        "org.freedesktop.DBus.Error.UnknownInterface",
+        "org.freedesktop.DBus.Error.UnknownObject",
+        "org.freedesktop.DBus.Error.ServiceUnknown",
+    }
+)
+
+_registered: dict[str, str] = {}  # connection name -> why Register failed ("" when it did not)
 
 
 class PortalRequestError(RuntimeError):
@@ -45,6 +59,49 @@ class PortalResponse(QObject):
         self.code = int(code)
         self.results = dict(results)
         self.loop.quit()
+
+
+def portal_connection() -> QDBusConnection:
+    """The app's own session-bus connection for portal calls, registered as APP_ID first.
+
+    The portal ties an app id to a connection at that connection's first portal call, once:
+    `Register` on a connection that has already made any portal call is refused with
+    "Connection already associated with an application ID", and the connection keeps the
+    empty id a host app is detected with (xdg-desktop-portal's src/xdp-app-info.c,
+    `xdp_invocation_register_host_app_info_sync`; every portal method first passes
+    `authorize_callback` in src/xdg-desktop-portal.c, which caches the detected id; its
+    tests/test_registry.py `test_late_register` checks exactly this). Qt itself talks to the
+    portal on the shared sessionBus() before our code runs (its platform theme reads
+    org.freedesktop.portal.Settings; QDesktopUnixServices asks the Screenshot version), so on
+    that connection our Register always came too late and GNOME's GlobalShortcuts then refused
+    the session ("An app id is required"). A connection of our own sees Register first.
+    Qt returns the same connection for the same name, so this is one connection per process.
+    """
+    bus = QDBusConnection.connectToBus(QDBusConnection.BusType.SessionBus, CONNECTION_NAME)
+    if bus.isConnected():
+        register_host_app(bus)
+    return bus
+
+
+def register_host_app(bus: QDBusConnection) -> str:
+    """Register APP_ID on `bus` (once per connection): "" when done or not needed, else why not.
+
+    xdg-desktop-portal 1.19+ takes the id of the app's .desktop file through the host Registry
+    (GNOME's GlobalShortcuts needs it for apps outside Flatpak/Snap); older portals lack the
+    method and a sandboxed app is known already, so those answers are no failure. Any other
+    refusal ("App info not found" where the .desktop file is not installed) is returned, so a
+    later failure can say it.
+    """
+    name = bus.name()
+    if name not in _registered:
+        register = QDBusMessage.createMethodCall(PORTAL_SERVICE, PORTAL_PATH, REGISTRY_INTERFACE, "Register")
+        register.setArguments([APP_ID, {}])
+        reply = bus.call(register, timeout=CALL_TIMEOUT_MS)
+        refused = (
+            reply.type() == QDBusMessage.MessageType.ErrorMessage and reply.errorName() not in NO_REGISTRY
+        )
+        _registered[name] = f"registering {APP_ID} failed: {reply.errorMessage()}" if refused else ""
+    return _registered[name]
 
 
 def new_token() -> str:

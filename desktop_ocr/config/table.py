@@ -100,8 +100,10 @@ class Settings:
         "Notify me when the text is ready while the window is hidden or in the back", G, Widget.CHECK))
 
     hotkey: str = setting("", S(
-        "Global snip hotkey", SN, Widget.HOTKEY, placeholder="off: click here and press a key",
-        help="a global snip hotkey such as Ctrl+Alt+S (any desktop; see README); empty: off"))
+        "Global snip hotkey (in any application)", SN, Widget.HOTKEY,
+        placeholder="off: click here and press a key",
+        help="snips from any application, the window hidden or not, e.g. Ctrl+Alt+Q (the window's own "
+             "Ctrl+Alt+S works only in the window; see README); empty: off"))
     capture_handler: str = setting("", S(
         "Screen capture (empty: automatic)", SN, Widget.CHOICE, choices=("", *HANDLER_NAMES),
         flag=FlagGroup.WINDOW, metavar="NAME",

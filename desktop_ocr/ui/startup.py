@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import sys
 import time
 import uuid
@@ -32,7 +33,7 @@ from .platform.single_instance import (
     send_to_running_instance,
     server_name,
 )
-from .platform.tray import create_tray
+from .platform.tray import create_tray, show_global_hotkey
 
 # Package data (desktop_ocr/resources/): in a checkout, a wheel and the PyInstaller bundle alike.
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -72,6 +73,10 @@ def start_hotkey(app: App) -> HotkeyController:
     hotkeys = HotkeyController()
     hotkeys.activated.connect(app.snip)
     hotkeys.failed.connect(lambda message: app.window.show_status(f"Hotkey: {message}", 15000))
+    hotkeys.off.connect(app.window.show_hotkey_off)  # lasts: the loader's lines replace the one above
+    menu = app.tray.contextMenu() if app.tray is not None else None
+    if menu is not None:
+        hotkeys.held.connect(lambda key: show_global_hotkey(menu, key))
 
     def grab() -> None:
         if app.settings.hotkey and hotkeys.apply(app.settings.hotkey) is None:
@@ -80,6 +85,15 @@ def start_hotkey(app: App) -> HotkeyController:
     # Once the event loop runs: the portal may show the desktop's dialog and wait for the user.
     QTimer.singleShot(0, grab)
     return hotkeys
+
+
+def configure_logging(verbose: bool) -> None:
+    """The package's log lines on stderr as the app's own: warnings always, the rest with --verbose."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("desktop-ocr: %(message)s"))
+    logger = logging.getLogger("desktop_ocr")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)  # libraries' loggers stay as they are
 
 
 def instance_request(args: argparse.Namespace) -> dict[str, Any]:
@@ -132,6 +146,7 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
     icon = RESOURCES / "desktop-ocr.svg"
     if icon.exists():
         qt_app.setWindowIcon(QIcon(str(icon)))
+    configure_logging(args.verbose)
     app = create_app(args, flags)
     window = app.window
     if args.verbose:

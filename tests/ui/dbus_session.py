@@ -18,6 +18,8 @@ from pathlib import Path
 from PySide6.QtDBus import QDBusConnection
 
 FAKE = Path(__file__).with_name("fake_dbus.py")
+CLIENT = Path(__file__).with_name("portal_client.py")
+ROOT = Path(__file__).parents[2]
 
 # A session bus that knows no services but the ones a test starts. `--session` reads the
 # system's session.conf, whose <standard_session_servicedirs/> would let the bus activate
@@ -69,17 +71,18 @@ def connect(address: str) -> QDBusConnection:
     return bus
 
 
-class FakeService:
-    """fake_dbus.py as a subprocess; `calls()` reads the calls it has printed so far."""
+class JsonLines:
+    """A Python script as a subprocess on the bus at `address`, printing one JSON object a line."""
 
-    def __init__(self, address: str, *args: str) -> None:
-        env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address}
+    def __init__(self, address: str, script: Path, *args: str) -> None:
+        # The package under test (this checkout) first, as in the test process itself.
+        path = os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))
+        env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "PYTHONPATH": path}
         self.process = subprocess.Popen(
-            [sys.executable, str(FAKE), *args], stdout=subprocess.PIPE, text=True, env=env
+            [sys.executable, str(script), *args], stdout=subprocess.PIPE, text=True, env=env
         )
         self.lines: queue.Queue[dict] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
-        assert self.next(10) == {"ready": True}
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -93,6 +96,25 @@ class FakeService:
         except queue.Empty:
             return None
 
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+class PortalClient(JsonLines):
+    """portal_client.py: the app's portal code in a process whose session bus is `address`."""
+
+    def __init__(self, address: str, what: str) -> None:
+        super().__init__(address, CLIENT, what)
+
+
+class FakeService(JsonLines):
+    """fake_dbus.py as a subprocess; `next()` and `call()` read the calls it has printed."""
+
+    def __init__(self, address: str, *args: str) -> None:
+        super().__init__(address, FAKE, *args)
+        assert self.next(10) == {"ready": True}
+
     def call(self, member: str, timeout: float = 5) -> dict:
         """Skip printed calls until one to `member`."""
         while True:
@@ -100,7 +122,3 @@ class FakeService:
             assert entry is not None, f"no {member} call reached the fake service"
             if entry.get("member") == member:
                 return entry
-
-    def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)

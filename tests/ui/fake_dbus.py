@@ -1,10 +1,15 @@
 """Small D-Bus services for the tests, speaking the real interfaces with strict signatures.
 
-`python fake_dbus.py portal [--no-interface] [--refuse] [--registry] [--screenshot=FILE]` owns
-org.freedesktop.portal.Desktop and implements GlobalShortcuts (Request/Response with
-handle_token, Session.Close, Activated), with --registry the host app Registry
-(xdg-desktop-portal 1.19+; without it, Register is an unknown method as on older portals),
-and Screenshot (writes a PNG to FILE, answers its uri);
+`python fake_dbus.py portal [--no-interface] [--refuse] [--registry] [--require-app-id]
+[--screenshot=FILE]` owns org.freedesktop.portal.Desktop and implements GlobalShortcuts
+(Request/Response with handle_token, Session.Close, Activated), Settings.Read/ReadOne, with
+--registry the host app Registry (xdg-desktop-portal 1.19+; without it, Register is an unknown
+method as on older portals), and Screenshot (writes a PNG to FILE, answers its uri).
+Like the real portal, a connection's app id is fixed at its first portal call: Register after
+any other call is refused with "Connection already associated with an application ID", and
+the connection keeps the empty id (xdg-desktop-portal's src/xdp-app-info.c,
+xdp_invocation_register_host_app_info_sync). With --require-app-id, CreateSession from a
+connection without an app id is refused as GNOME's portal does ("An app id is required").
 `python fake_dbus.py notifications` owns org.freedesktop.Notifications. Every
 call is printed as one JSON line; the test drives signals through org.desktop_ocr.Test
 (Press, Click). Runs on the bus in $DBUS_SESSION_BUS_ADDRESS; written with jeepney, not Qt,
@@ -25,6 +30,10 @@ SHORTCUTS = "org.freedesktop.portal.GlobalShortcuts"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
 NOTIFICATIONS = "org.freedesktop.Notifications"
 INVALID_ARGS = "org.freedesktop.DBus.Error.InvalidArgs"
+PORTAL_FAILED = "org.freedesktop.portal.Error.Failed"
+NOT_ALLOWED = "org.freedesktop.portal.Error.NotAllowed"
+REGISTRY = "org.freedesktop.host.portal.Registry"
+TEST = "org.desktop_ocr.Test"  # the test's own calls: no portal calls, they fix no app id
 EXPECTED = {
     "CreateSession": "a{sv}",
     "BindShortcuts": "oa(sa{sv})sa{sv}",
@@ -43,12 +52,14 @@ def main() -> None:
     no_interface = "--no-interface" in sys.argv
     refuse = "--refuse" in sys.argv
     registry = "--registry" in sys.argv
+    require_app_id = "--require-app-id" in sys.argv
     screenshot = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--screenshot=")), "")
     conn = open_dbus_connection(bus="SESSION")
     name = "org.freedesktop.portal.Desktop" if kind == "portal" else NOTIFICATIONS
     conn.send_and_get_reply(message_bus.RequestName(name, 4))
     report(ready=True)
     sessions: dict[str, str] = {}  # session path -> owner
+    app_ids: dict[str, str] = {}  # connection (unique name) -> its app id, fixed at its first call
     next_id = 1
     while True:
         msg = conn.receive()
@@ -60,7 +71,13 @@ def main() -> None:
         signature = fields.get(HeaderFields.signature, "")
         sender = fields[HeaderFields.sender]
         path = fields.get(HeaderFields.path)
-        report(member=member, interface=interface, signature=signature, path=path, body=msg.body)
+        if kind == "portal" and interface != TEST and not (member == "Register" and interface == REGISTRY):
+            app_ids.setdefault(sender, "")  # a host app's detected id: none
+        app_id = app_ids.get(sender)
+        report(
+            member=member, interface=interface, signature=signature, path=path, body=msg.body,
+            sender=sender, app_id=app_id,  # the caller's app id before this call
+        )  # fmt: skip
         if member in EXPECTED and signature != EXPECTED[member]:
             conn.send(new_error(msg, INVALID_ARGS, "s", (f"expected {EXPECTED[member]}, got {signature}",)))
             continue
@@ -70,8 +87,17 @@ def main() -> None:
                 conn.send(new_error(msg, INVALID_ARGS, "s", (f"No such interface “{msg.body[0]}”",)))
             else:
                 conn.send(new_method_return(msg, "v", (("u", 1),)))
-        elif member == "Register" and registry and interface == "org.freedesktop.host.portal.Registry":
-            conn.send(new_method_return(msg))
+        elif member == "Register" and registry and interface == REGISTRY:
+            if sender in app_ids:
+                message = "Could not register app ID: Connection already associated with an application ID"
+                conn.send(new_error(msg, PORTAL_FAILED, "s", (message,)))
+            else:
+                app_ids[sender] = msg.body[0]
+                conn.send(new_method_return(msg))
+        elif member in ("Read", "ReadOne") and interface == "org.freedesktop.portal.Settings":
+            conn.send(new_method_return(msg, "v", (("u", 0),)))  # color-scheme: no preference
+        elif member == "CreateSession" and require_app_id and not app_id:
+            conn.send(new_error(msg, NOT_ALLOWED, "s", ("An app id is required",)))
         elif member == "CreateSession" and not no_interface:
             options = msg.body[0]
             request = f"{PORTAL_PATH}/request/{caller}/{options['handle_token'][1]}"

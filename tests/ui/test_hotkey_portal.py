@@ -8,7 +8,7 @@ from PySide6.QtDBus import QDBusMessage
 import desktop_ocr
 from desktop_ocr.ui.platform.hotkeys.base import Failure
 from desktop_ocr.ui.platform.hotkeys.portal import SHORTCUT_ID, PortalHotkey
-from tests.ui.dbus_session import FakeService, connect
+from tests.ui.dbus_session import FakeService, PortalClient, connect
 
 
 @pytest.fixture
@@ -99,3 +99,46 @@ def test_registers_the_host_app_before_any_other_portal_call(bus_address, portal
     finally:
         hotkey.stop()
     assert (Path(desktop_ocr.__file__).parent / "resources" / f"{APP_ID}.desktop").is_file()
+
+
+@pytest.mark.parametrize("portal", [("--registry", "--require-app-id")], indirect=True)
+def test_the_hotkey_registers_on_a_connection_of_its_own_after_qt_used_the_shared_one(bus_address, portal):
+    """Qt reads the portal's Settings on the shared connection first (GNOME); the real portal then
+    refuses Register there and GNOME refuses the session without an app id. The app's own
+    connection registers first, so the shortcut is bound and its presses arrive."""
+    from desktop_ocr.capture.dbus_portal import APP_ID
+
+    client = PortalClient(bus_address, "hotkey")
+    try:
+        assert client.next(20) == {"settings_error": ""}
+        assert client.next(20) == {"started": True}
+        read = portal.call("ReadOne")
+        register = portal.call("Register")
+        assert register["sender"] != read["sender"]  # a connection of its own
+        assert register["app_id"] is None  # ... whose first portal call is Register
+        assert register["body"] == [APP_ID, {}]
+        created = portal.call("CreateSession")
+        assert (created["sender"], created["app_id"]) == (register["sender"], APP_ID)
+        assert portal.call("BindShortcuts")["app_id"] == APP_ID
+        press(connect(bus_address))
+        assert client.next(20) == {"activated": True}
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("portal", [("--registry", "--require-app-id")], indirect=True)
+def test_a_connection_that_talked_to_the_portal_first_cannot_register_and_says_so(bus_address, portal):
+    """The fake keeps the real rule; a hotkey given such a connection fails and names the cause."""
+    bus = connect(bus_address)
+    read = QDBusMessage.createMethodCall(
+        "org.freedesktop.portal.Desktop",
+        "/org/freedesktop/portal/desktop",
+        "org.freedesktop.portal.Settings",
+        "ReadOne",
+    )
+    read.setArguments(["org.freedesktop.appearance", "color-scheme"])
+    assert bus.call(read).type() == QDBusMessage.MessageType.ReplyMessage
+    hotkey = PortalHotkey("Ctrl+Alt+S", bus=bus)
+    assert not hotkey.start()
+    assert "An app id is required" in hotkey.error
+    assert "Connection already associated with an application ID" in hotkey.error

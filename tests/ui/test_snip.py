@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from desktop_ocr.capture.registry import CaptureError, grab_screens
 from desktop_ocr.core.records import State
-from desktop_ocr.ui.platform.tray import create_tray, tray_menu
+from desktop_ocr.ui.platform.tray import create_tray, show_global_hotkey, tray_menu
 from desktop_ocr.ui.startup import handle_request
 from tests.ui.snip_pixels import OFFSET, PATTERN, PatternWindow, qimage_rgb
 
@@ -262,8 +262,16 @@ def test_tray_menu_holds_the_windows_actions_and_they_work(qtbot, app):
     snip, private_snip, show, quit_ = _tray_actions(app)
     menu = tray_menu(app.window, snip, private_snip, show, quit_)
     entries = menu.actions()
-    assert [a for a in entries if not a.isSeparator()] == [snip, private_snip, show, quit_]
+    named = [a for a in entries if not a.isSeparator()]
+    assert [a.text() for a in named] == ["Snip", "Private snip", "Show", "Quit"]
+    assert not snip.shortcut().isEmpty()
+    # The window's keys work in the window only: the tray, on the desktop, names none of them.
+    assert [a.shortcut().toString() for a in named] == ["", "", "", ""]
     assert entries[-2].isSeparator()  # Quit stands apart
+    show_global_hotkey(menu, "Ctrl+Alt+Q")  # the key that does work everywhere, while held
+    assert named[0].text() == "Snip (global hotkey Ctrl+Alt+Q)"
+    show_global_hotkey(menu, "")
+    assert named[0].text() == "Snip"
     app.window.hide()
     entries[2].trigger()  # Show
     assert app.window.isVisible()
@@ -278,7 +286,8 @@ def test_create_tray_gives_an_icon_with_that_menu_where_a_tray_exists(qtbot, app
     monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
     tray = create_tray(app.window, app.window.windowIcon(), *_tray_actions(app))
     assert tray is not None
-    assert [a for a in tray.contextMenu().actions() if not a.isSeparator()] == list(_tray_actions(app))
+    entries = [a.text() for a in tray.contextMenu().actions() if not a.isSeparator()]
+    assert entries == [a.text() for a in _tray_actions(app)]
     app.window.hide()
     tray.activated.emit(QSystemTrayIcon.ActivationReason.Context)  # the menu, not the window
     assert not app.window.isVisible()

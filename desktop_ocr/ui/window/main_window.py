@@ -3,6 +3,7 @@ user's intents (the App in ui/application.py answers them) and renders what the 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QMimeData, QSettings, Qt, Signal
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.history = HistoryPanel(self)  # the left list is the history (ui/history/panel.py)
         self.question = QuestionBox(settings.preset_list(), settings.mode)
         self._profile: ModelProfile | None = None
+        self.hotkey_note: QLabel | None = None  # made when the global hotkey is first said off
 
     def attach(self, session: RecognitionSession) -> None:
         """Build the panes over `session` (after the history panel is attached to it)."""
@@ -220,6 +222,22 @@ class MainWindow(QMainWindow):
     # ----- showing
     def show_status(self, line: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(line, timeout_ms)
+
+    def show_hotkey_off(self, key: str, reason: str) -> None:
+        """A lasting status-bar note while the global hotkey `key` is off for `reason` ("" hides it).
+
+        Permanent, so the loader's and the answers' passing lines do not cover it; its link
+        opens Settings, where the key is changed.
+        """
+        if self.hotkey_note is None:
+            self.hotkey_note = QLabel()
+            self.hotkey_note.linkActivated.connect(lambda _link: self.settings_requested.emit())
+            self.statusBar().insertPermanentWidget(0, self.hotkey_note)
+        note = self.hotkey_note
+        note.setText(f'⚠ <a href="settings">Global hotkey {html.escape(key)} off</a>')
+        note.setToolTip(f"{reason}\nClick to choose another key in Settings.")
+        note.setAccessibleDescription(reason)
+        note.setVisible(bool(key))
 
     def say(self, wording: Wording, retry: Callable[[], None] | None = None) -> None:
         """A failure's wording: a status line when quiet, else a box (its Settings… asks for

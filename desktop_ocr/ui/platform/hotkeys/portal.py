@@ -1,7 +1,8 @@
 """The Wayland backend: xdg-desktop-portal's GlobalShortcuts interface over QtDBus.
 
 The call shapes (as KeePassXC's and other Qt clients' GlobalShortcuts code uses them):
-Register(s, a{sv}) on the host Registry first (GNOME), then CreateSession(a{sv}) and
+Register(s, a{sv}) on the host Registry first (GNOME), on a connection of the app's own
+(capture/dbus_portal.py says why), then CreateSession(a{sv}) and
 BindShortcuts(o, a(sa{sv}), s, a{sv}), which each return a Request path
 whose `Response(u, a{sv})` signal carries the result; `Activated(o, s, t, a{sv})` fires on
 each press. KDE Plasma 6 and GNOME 48+ implement it; elsewhere the interface is missing and
@@ -17,13 +18,13 @@ from PySide6.QtCore import SLOT, Slot
 from PySide6.QtDBus import QDBusArgument, QDBusConnection, QDBusMessage, QDBusObjectPath, QDBusVariant
 
 from ....capture.dbus_portal import (
-    APP_ID,
     PORTAL_PATH,
     PORTAL_SERVICE,
-    REGISTRY_INTERFACE,
     PortalRequestError,
     new_token,
+    portal_connection,
     portal_request,
+    register_host_app,
 )
 from ..dbus_types import DBusTypeError, struct_array
 from .base import Failure, Hotkey
@@ -51,7 +52,9 @@ class PortalHotkey(Hotkey):
 
     def __init__(self, sequence: str, bus: QDBusConnection | None = None) -> None:
         super().__init__(sequence)
-        self.bus = bus if bus is not None else QDBusConnection.sessionBus()
+        # The session, its Requests and Activated all belong to this one connection.
+        self.bus = bus if bus is not None else portal_connection()
+        self.registration = ""  # why Register failed, said with any later failure
         self.version = 0
         self.session_handle = ""
         self.timeout_ms = TIMEOUT_MS
@@ -64,7 +67,7 @@ class PortalHotkey(Hotkey):
     def start(self) -> bool:
         if not self.bus.isConnected():
             return self.fail(Failure.UNSUPPORTED, "no D-Bus session bus")
-        self._register_host_app()
+        self.registration = register_host_app(self.bus)  # first: before any other portal call
         version = self._interface_version()
         if version is None:
             return False
@@ -131,16 +134,9 @@ class PortalHotkey(Hotkey):
         if session.path() == self.session_handle and shortcut_id == SHORTCUT_ID:
             self.activated.emit()
 
-    def _register_host_app(self) -> None:
-        """Tell the portal which app we are (GNOME needs it for apps outside Flatpak/Snap).
-
-        xdg-desktop-portal 1.19+ takes the id of the app's .desktop file through the host
-        Registry, before any other portal call; older portals lack the method (and a
-        sandboxed app is known already), so any error is ignored.
-        """
-        register = QDBusMessage.createMethodCall(PORTAL_SERVICE, PORTAL_PATH, REGISTRY_INTERFACE, "Register")
-        register.setArguments([APP_ID, {}])
-        self.bus.call(register, timeout=5000)
+    def fail(self, failure: Failure, error: str) -> bool:
+        """As Hotkey.fail; a refused Register is the likely cause of what follows, so it is said too."""
+        return super().fail(failure, f"{error} ({self.registration})" if self.registration else error)
 
     def _interface_version(self) -> int | None:
         """The interface's `version` property; None (UNSUPPORTED) where the portal lacks it."""
