@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .engine.stats import GenerationStats
 
@@ -20,6 +21,9 @@ class PageResult:
     page: int | None
     text: str
     stats: GenerationStats | None = None
+    # The generated tokens (engine.confidence.TokenInfo) that spell `text`, for its uncertain
+    # marks; () where there are none (a failed page, a backend without probabilities).
+    tokens: tuple[Any, ...] = ()
 
     def stats_dict(self) -> dict[str, object] | None:
         return None if self.stats is None else self.stats.to_json()
@@ -42,11 +46,28 @@ def join_markdown(pages: Sequence[PageResult]) -> str:
     the line above into a setext heading); the bold "Page N" is visible in the pane, a
     browser and plain text, and, unlike a heading, does not shift the page's own headings.
     """
+    return _joined(pages)[0]
+
+
+def page_text_offsets(pages: Sequence[PageResult]) -> list[int]:
+    """Where each page's `text` would start in join_markdown(pages): a character of the page's
+    text at i is at offset + i there (its leading and trailing newlines are not joined)."""
+    return _joined(pages)[1]
+
+
+def _joined(pages: Sequence[PageResult]) -> tuple[str, list[int]]:
     parts: list[str] = []
+    offsets: list[int] = []
+    position = 0
     for index, result in enumerate(pages):
         body = result.text.strip("\n")
-        if result.page is None:
-            parts.append(body)
-        else:
-            parts.append(f"{'---' + chr(10) + chr(10) if index else ''}{page_marker(result.page)}\n\n{body}")
-    return "\n\n".join(parts).rstrip("\n") + "\n"
+        lead = len(result.text) - len(result.text.lstrip("\n"))
+        head = ""
+        if result.page is not None:
+            head = f"{'---' + chr(10) + chr(10) if index else ''}{page_marker(result.page)}\n\n"
+        if index:
+            position += 2  # the blank line between parts
+        offsets.append(position + len(head) - lead)
+        parts.append(head + body)
+        position += len(head) + len(body)
+    return "\n\n".join(parts).rstrip("\n") + "\n", offsets

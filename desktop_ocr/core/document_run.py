@@ -176,7 +176,7 @@ class DocumentRun(QObject):
             if not answer.text.strip():
                 self._end()  # stopped before a word of this page: it is not part of the document
                 return
-        self._page_ended(page, answer.text, answer.stats)
+        self._page_ended(page, answer.text, answer.stats, tuple(answer.tokens))
 
     def _on_failed(self, record_id: int, failure: Failure) -> None:
         if record_id != self.record_id or self.done:
@@ -185,10 +185,13 @@ class DocumentRun(QObject):
         page = DonePage(number, self._image, None, failure.message)
         self._page_ended(page, failed_page_text(number, failure.message))
 
-    def _page_ended(self, page: DonePage, text: str, stats: GenerationStats | None = None) -> None:
-        """Keep the page in the document, hand it to the history, go on with the next one."""
+    def _page_ended(
+        self, page: DonePage, text: str, stats: GenerationStats | None = None, tokens: tuple = ()
+    ) -> None:
+        """Keep the page in the document (with its tokens, for its marks), hand it to the
+        history, go on with the next one."""
         self._image = None  # the pixels go once the history has taken them (page_done)
-        self.results.append(PageResult(self.name, page.number, text, stats))
+        self.results.append(PageResult(self.name, page.number, text, stats, tokens))
         self.session.document_page_done(self.record_id)  # the page joins the document shown
         self.page_done.emit(self.record_id, page)
         self._index += 1

@@ -38,6 +38,8 @@ from .records import Record, State
 __all__ = ["DiskImageKeeper", "HistorySync", "trim_heap"]
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .document_run import DocumentRun, DonePage
     from .session import RecognitionSession
     from .settings_store import Settings
@@ -295,6 +297,16 @@ class HistorySync(QObject):
             self._document_pages.setdefault(sid, []).append(new)
 
         self._submit(encode)
+
+    def page_image(self, sid: int, index: int) -> Path | bytes | None:
+        """A document page's PNG: its file (or bytes) once the record is written, its encoded
+        bytes while the run goes on; None for a page without a picture or not encoded yet."""
+        store, store_id = self.store, self._ids.get(sid)
+        if store is not None and store_id is not None:
+            return store.image_path(store_id, index) or store.image(store_id, index)
+        pending = list(self._document_pages.get(sid, ()))  # appended on the writer thread
+        image = pending[index].image if index < len(pending) else None
+        return image.png if isinstance(image, PageImage) else None
 
     def _on_document_ended(self, sid: int, stopped: bool) -> None:
         record = self.session.records.get(sid)

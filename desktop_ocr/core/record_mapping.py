@@ -12,6 +12,7 @@ from ..engine.confidence import TokenInfo
 from ..engine.conversation import Turn as EngineTurn
 from ..engine.stats import GenerationStats, StopReason
 from ..history import NewPage, NewRecord, Source
+from ..history import Page as StoredPage
 from ..history import Record as StoredRecord
 from ..history import State as StoreState
 from ..history import Turn as StoreTurn
@@ -75,11 +76,19 @@ def record_from_stored(stored: StoredRecord) -> Record:
     record.tokens = [stored_tokens(turn.probabilities) for turn in stored_turns]  # the marks
     record.stats = stored_stats(stored_turns[-1].stats) if stored_turns else None
     if stored.is_document:  # its pages under their markers; an edit is of the whole text
-        record.pages = [PageResult(record.name, p.document_page, p.text) for p in stored.pages]
+        record.pages = [stored_page(record.name, p) for p in stored.pages]
         record.edited = stored.edited
     if record.turns and record.turns[-1].answer == "" and record.state is not State.DONE:
         record.turns[-1].answer = None  # a stopped or failed question can be asked again
     return record
+
+
+def stored_page(name: str, page: StoredPage) -> PageResult:
+    """A stored document page as the window's: its text, and its last answer's stats and tokens
+    (its marks; none where the page's text is not that answer)."""
+    last = page.turns[-1] if page.turns else None
+    tokens = stored_tokens(last.probabilities) if last is not None and page.edited is None else ()
+    return PageResult(name, page.document_page, page.text, stored_stats(last.stats) if last else None, tokens)
 
 
 def stored_stats(data: Mapping[str, Any]) -> GenerationStats | None:

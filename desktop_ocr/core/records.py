@@ -111,7 +111,7 @@ class Record:
     def answer_offsets(self) -> list[int | None]:
         """Where each turn's answer starts in transcript() (None where it was reworded there)."""
         if self.pages is not None:
-            return [None] * len(self.turns)  # a document's pages: no marks yet (see README)
+            return [None] * len(self.turns)  # a document's marks are its pages' (pages.py)
         offsets: list[int | None] = []
         position = 0
         for part, answer_at in self._parts():

@@ -114,7 +114,7 @@ class App(QObject):
         session.failed.connect(self._on_failed)
         self.intake.view_ready.connect(window.view.show_view_image)
         self.intake.refused.connect(window.show_status)
-        self.documents.view_ready.connect(window.view.show_view_image)
+        self.documents.view_ready.connect(window.view.show_page_under_way)
         self.documents.refused.connect(self.intake.refuse)  # said in one line with refused images
         self.documents.progress.connect(lambda line: window.show_status(line, 0))
         self.documents.started.connect(self._on_document_started)

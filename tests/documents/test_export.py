@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from desktop_ocr.engine import GenerationStats
-from desktop_ocr.pages import PageResult, join_markdown
+from desktop_ocr.pages import PageResult, join_markdown, page_text_offsets
 from desktop_ocr.render.document_export import FORMATS, format_of, render_document, write_document
 from desktop_ocr.render.markdown import math_markdown_parser
 
@@ -39,6 +39,21 @@ def test_pages_are_joined_in_order_with_a_rule_and_a_marker():
 def test_the_marker_never_turns_the_line_above_into_a_heading():
     text = join_markdown([PageResult("a.pdf", 1, "ends with a line"), PageResult("a.pdf", 2, "next")])
     assert "heading_open" not in [token.type for token in math_markdown_parser().parse(text)]
+
+
+def test_each_pages_text_offset_is_where_the_joined_text_holds_it():
+    pages = [
+        PageResult("a.pdf", 1, "\n\nfirst page\n"),
+        PageResult("a.pdf", 2, "second"),
+        PageResult("a.pdf", 12, ""),
+        PageResult("b.png", None, "an image\n\n"),
+    ]
+    text = join_markdown(pages)
+    for page, offset in zip(pages, page_text_offsets(pages), strict=True):
+        body = page.text.strip("\n")
+        lead = len(page.text) - len(page.text.lstrip("\n"))
+        assert text[offset + lead : offset + lead + len(body)] == body
+    assert page_text_offsets(pages)[1] == text.index("second")
 
 
 def test_plain_images_are_unmarked():

@@ -9,6 +9,7 @@ again and follow-ups work on it as on a record of this run.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PIL import Image
@@ -244,6 +245,11 @@ class HistoryPanel(QObject):
         source = str(path) if path is not None else store.image(store_id)
         if source is not None:
             self.view_loader.open(session_id, source)
+
+    def page_source(self, session_id: int, index: int) -> str | bytes | None:
+        """A document page's PNG (its file, or its bytes): where the view reads it from."""
+        found = self.sync.page_image(session_id, index)
+        return str(found) if isinstance(found, Path) else found
 
     def _on_view_decoded(self, session_id: int, decoded: Decoded) -> None:
         self.view_decoded.emit(session_id, decoded.view)  # the record view shows it if current

@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         view = self.view
         images = QSplitter(Qt.Orientation.Vertical)
         images.addWidget(self.history.widget)
-        images.addWidget(view.image_view)
+        images.addWidget(view.image_side)  # the image, and a document's page bar
         images.setSizes([300, 400])
         splitter = QSplitter()
         splitter.addWidget(images)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QImage
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,6 +26,7 @@ from ...render.linebreaks import LineBreaks, apply_line_breaks
 from ...render.math import default_math_renderer
 from ..history.panel import HistoryPanel
 from .codes_strip import CodesStrip
+from .document_pages import DocumentPages, PageBar, image_area, scroll_to_page
 from .image_view import ImageView
 from .profile_limits import FOLLOW_UP_IMAGE, limit_follow_up
 from .result_pane import ResultPane
@@ -55,6 +56,13 @@ class RecordView(QObject):
         self.stack.addWidget(self.pane)
         self.stack.addWidget(self.source)
         self.image_view = ImageView()
+        self.image_view.setAccessibleName("Image")
+        self.page_bar = PageBar()  # a document's Previous / "Page 2 of 3" / Next, under its image
+        self.image_side = image_area(self.image_view, self.page_bar)
+        self.document_pages = DocumentPages(
+            self.image_view, self.page_bar, self.image_side, history.page_source
+        )
+        self.document_pages.page_chosen.connect(self._scroll_to_page)
         self.follow_up = QLineEdit()
         self.follow_up.setPlaceholderText(FOLLOW_UP_IMAGE)
         self.follow_up.setAccessibleName("Follow-up question")
@@ -90,17 +98,31 @@ class RecordView(QObject):
     def show_current(self) -> None:
         record_id = self.history.open_current()  # an older record is read back into the session
         if record_id is None:
+            self.document_pages.show_record(None)
             return
-        image = self.history.image_in_memory(record_id)
-        self.image_view.set_image(view_image(image) if image is not None else None)
-        if image is None:
-            self.history.load_view(record_id)  # from disk, decoded off the GUI thread
-        self.show(self.session.records[record_id])
+        record = self.session.records[record_id]
+        if not self.document_pages.show_record(record):  # a document shows one page at a time
+            image = self.history.image_in_memory(record_id)
+            self.image_view.set_image(view_image(image) if image is not None else None)
+            if image is None:
+                self.history.load_view(record_id)  # from disk, decoded off the GUI thread
+        self.show(record)
 
     def show_view_image(self, record_id: int, view: object) -> None:
         """A newly decoded image's view, shown if its record is the current one."""
-        if self.history.current_id() == record_id:
+        if self.history.current_id() == record_id and self.document_pages.record_id != record_id:
             self.image_view.set_image(view)  # type: ignore[arg-type]
+
+    def show_page_under_way(self, record_id: int, view: QImage) -> None:
+        """A document run rendered its next page: shown while the user follows the run."""
+        record = self.session.records.get(record_id)
+        if record is not None:
+            self.document_pages.update(record)
+            self.document_pages.under_way(record_id, len(record.pages or ()), view)
+
+    def _scroll_to_page(self, number: int) -> None:
+        """The user went to a page: the answer shows that page's marker at its top."""
+        scroll_to_page(self.source if self.editing else self.pane, number, rendered=not self.editing)
 
     def _on_record_changed(self, record_id: int) -> None:
         if self.history.current_id() == record_id:
@@ -112,6 +134,7 @@ class RecordView(QObject):
             self.pane.show_text(record.transcript(), streaming=True, latex_mode=record.bare_latex)
 
     def show(self, record: Record) -> None:
+        self.document_pages.update(record)
         self.codes.set_codes(record.codes or ())
         self._show_question(record)
         text = record.transcript()

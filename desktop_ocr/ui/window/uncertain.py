@@ -10,6 +10,7 @@ from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from ...core.records import Record
+from ...pages import PageResult, page_text_offsets
 from ...render.marks import Span, uncertain_spans
 
 
@@ -21,6 +22,8 @@ def record_marks(record: Record, below: float) -> list[Span]:
     """
     if record.edited is not None or below <= 0:
         return []
+    if record.pages is not None:
+        return document_marks(record.pages, below)
     spans: list[Span] = []
     for turn, tokens, offset in zip(record.turns, record.tokens, record.answer_offsets(), strict=False):
         if offset is None or not tokens or turn.answer is None:
@@ -29,6 +32,19 @@ def record_marks(record: Record, below: float) -> list[Span]:
             continue
         for span in uncertain_spans(tokens, below):
             spans.append(replace(span, start=span.start + offset, end=span.end + offset))
+    return spans
+
+
+def document_marks(pages: Sequence[PageResult], below: float) -> list[Span]:
+    """Each answered page's uncertain spans, at their places under the pages' markers."""
+    spans: list[Span] = []
+    for page, offset in zip(pages, page_text_offsets(pages), strict=True):
+        if not page.tokens or "".join(token.text for token in page.tokens) != page.text:
+            continue  # a failed page's line, or tokens that do not spell the page
+        lead, end = len(page.text) - len(page.text.lstrip("\n")), len(page.text.rstrip("\n"))
+        for span in uncertain_spans(page.tokens, below):
+            if lead <= span.start and span.end <= end:  # the page's outer newlines are not joined
+                spans.append(replace(span, start=span.start + offset, end=span.end + offset))
     return spans
 
 
