@@ -65,9 +65,27 @@ def test_no_notification_while_the_window_is_in_front(qtbot, make_app, bus_addre
     qtbot.waitUntil(app.window.isActiveWindow, timeout=5000)
     with qtbot.waitSignal(app.answer_ended, timeout=120_000):
         app.add_paths([write_noise(tmp_path / "a.png")])
-    assert notifications.next(0.5) is None
+    # answer_ended comes after the notifier was asked, and Notify waits for the service's
+    # reply (the fake prints a call before it answers): the first call it printed is this probe's.
+    assert app.notifier.notify(-1, "probe") == "dbus"
+    assert notifications.call("Notify")["body"][4] == "probe"
+
+
+def test_notifications_turned_off_in_settings_bring_a_tray_snip_back(
+    qtbot, make_app, bus_address, notifications
+):
+    app = make_app(notify=True)
+    app.notifier.bus, app.notifier.use_dbus = connect(bus_address), True
+    app.tray = QSystemTrayIcon(QIcon())
     app.apply_settings(app.settings.__class__(**{**app.settings.__dict__, "notify": False}))
-    assert app.notifier.enabled is False
+    app.window.hide()
+    app._snip_restore = False
+    with qtbot.waitSignal(app.answer_ended, timeout=120_000) as done:
+        app.snips.taken.emit(snipped(), None)
+    assert app.window.isVisible() and app.current_record() is app.records[done.args[0]]
+    app.notifier.enabled = True  # a probe: the first call the service saw is this one
+    assert app.notifier.notify(-1, "probe") == "dbus"
+    assert notifications.call("Notify")["body"][4] == "probe"
 
 
 def _grab() -> ScreenGrab:
