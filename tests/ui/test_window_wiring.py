@@ -132,20 +132,26 @@ def test_the_mode_box_offers_presets_for_recognize_again(qtbot, app, tmp_path):
     assert record.turns[0].question == DEFAULT_PRESETS[2].prompt
 
 
-def test_settings_get_the_hotkey_controller(qtbot, app, monkeypatch):
-    from desktop_ocr.ui.platform.hotkeys import HotkeyController
-    from desktop_ocr.ui.settings import dialog as settings_dialog
+def test_settings_switch_the_running_hotkey(qtbot, app):
+    """Settings → hotkey → OK grabs the new key on the X server and lets the old one go."""
+    from desktop_ocr.ui.platform.hotkeys import HotkeyController, start_hotkey
+    from desktop_ocr.ui.platform.hotkeys.x11 import X11Hotkey
+    from tests.ui.test_settings_dialog import ok_in_settings
 
-    app.hotkeys = HotkeyController()
-    given = {}
+    def held(sequence: str) -> bool:
+        """Whether some client holds the key: another grab of it is refused."""
+        other = X11Hotkey(sequence)
+        free = other.start()
+        other.stop()
+        return not free
 
-    class Dialog:
-        def __init__(self, settings, parent=None, apply_hotkey=None, state=None):
-            given["apply_hotkey"] = apply_hotkey
-
-        def exec(self):
-            return 0
-
-    monkeypatch.setattr(settings_dialog, "SettingsDialog", Dialog)
-    app.open_settings()
-    assert given["apply_hotkey"] == app.hotkeys.apply
+    first, second = "Ctrl+Alt+Shift+K", "Ctrl+Alt+Shift+L"  # as Qt writes them
+    app.hotkeys = HotkeyController(lambda sequence: start_hotkey(sequence, forced="x11"))
+    assert not held(first) and not held(second)
+    ok_in_settings(app, lambda dialog: dialog.editor("hotkey").set_value(first))
+    assert app.settings.hotkey == first and app.hotkeys.sequence == first
+    assert held(first)  # grabbed, not just tried and released
+    ok_in_settings(app, lambda dialog: dialog.editor("hotkey").set_value(second))
+    assert held(second) and not held(first)
+    ok_in_settings(app, lambda dialog: dialog.editor("hotkey").set_value(""))
+    assert not held(second) and app.hotkeys.hotkey is None
