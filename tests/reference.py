@@ -35,17 +35,17 @@ def reference_messages(image: Any, budget: Any, turns: list[tuple[str, str | Non
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> tuple[Any, Any]:
-    model = Qwen2VLForConditionalGeneration.from_pretrained(path, dtype=torch.float32)
+def _load(path: str, dtype: torch.dtype = torch.float32) -> tuple[Any, Any]:
+    model = Qwen2VLForConditionalGeneration.from_pretrained(path, dtype=dtype)
     processor = AutoProcessor.from_pretrained(path)
     return model, processor
 
 
 def reference_generate(
-    path: Path, messages: list[dict[str, Any]], max_new_tokens: int
+    path: Path, messages: list[dict[str, Any]], max_new_tokens: int, dtype: torch.dtype = torch.float32
 ) -> tuple[str, list[int]]:
-    """Text and new token ids, exactly as Qwen2-VL's model card computes them."""
-    model, processor = _load(str(path))
+    """Text and new token ids, exactly as Qwen2-VL's model card computes them (float32 unless asked)."""
+    model, processor = _load(str(path), dtype)
     text = processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
     image_inputs, video_inputs = process_vision_info(messages)
     inputs = processor(

@@ -37,11 +37,3 @@ def test_physical_rect(screen, selection, expected):
 def test_intersection_and_emptiness():
     assert Rect(0, 0, 10, 10).intersected(Rect(20, 20, 5, 5)).is_empty
     assert not Rect(0, 0, 1, 1).is_empty
-
-
-def test_one_list_names_every_capture_handler():
-    """The registry runs exactly the handlers the Qt-free list names, in its order."""
-    from desktop_ocr.capture.names import HANDLER_NAMES
-    from desktop_ocr.capture.registry import all_handlers
-
-    assert [handler.name for handler in all_handlers()] == list(HANDLER_NAMES)

@@ -15,6 +15,7 @@ from desktop_ocr._dev.pdfs import encrypted_pdf, make_pdf, make_tiff, text_page
 from desktop_ocr.cli import EXIT_SOME_FAILED, CliRun, build_parser, engine_options
 from desktop_ocr.documents import PdfDocument, budget_size
 from desktop_ocr.engine import Conversation, PixelBudget, load_image, prompt_for
+from tests.cli_in_process import run_main
 from tests.conftest import noise_image
 
 # A small budget and short answers keep the tiny model fast; the logic is the same.
@@ -209,6 +210,14 @@ def test_bad_document_flags_are_one_line(pdf, args, fragment, tmp_path):
     )
     assert result.returncode == 2, result.stderr
     assert fragment in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_window_refuses_file_flags_in_one_line():
+    """Without --cli the window opens, and it saves with Save as…: -o is refused before it starts."""
+    ran = run_main(["--output", "out.md", "x.pdf"])
+    errors = ran.stderr.decode()
+    assert ran.returncode == 2
+    assert "--output is for --cli" in errors and "Traceback" not in errors
 
 
 def test_a_pdf_through_the_real_command(tiny_model, pdf, tmp_path):

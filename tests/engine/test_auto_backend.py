@@ -3,6 +3,7 @@ the memory are there; otherwise transformers, with one line that says why."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,32 @@ def test_no_converter_says_how_to_get_the_fast_path(tmp_path, cache):
     assert not choice.openvino and "choose the OpenVINO backend once" in choice.reason
 
 
+MEMINFO = """MemTotal:       16000000 kB
+MemFree:         1000000 kB
+MemAvailable:    9000000 kB
+Cached:          7000000 kB
+"""
+
+
+def test_memory_available_is_linux_memavailable_not_memfree(tmp_path, monkeypatch):
+    """Page cache can be given back: MemAvailable, not MemFree, is what a conversion can use."""
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text(MEMINFO)
+    monkeypatch.setattr(backends, "Path", lambda _path: meminfo)
+    assert memory_available() == 9_000_000 * 1024
+
+
+def test_without_memavailable_the_physical_total_is_used(tmp_path, monkeypatch):
+    """Kernels before 3.14, or no /proc at all (another system): the total is the best guess."""
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       16000000 kB\nMemFree:         1000000 kB\n")
+    monkeypatch.setattr(backends, "Path", lambda _path: meminfo)
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    assert memory_available() == total
+    monkeypatch.setattr(backends, "Path", lambda _path: tmp_path / "no-such-file")
+    assert memory_available() == total
+
+
 def test_memory_available_reads_this_machine():
     free = memory_available()
-    assert free is not None and free > 0
+    assert free is not None and 0 < free <= os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")

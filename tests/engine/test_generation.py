@@ -16,6 +16,7 @@ from desktop_ocr.engine import (
 )
 from desktop_ocr.engine import local as local_module
 from tests.conftest import noise_image
+from tests.reference import reference_generate, reference_messages
 
 LONG = 160
 
@@ -148,17 +149,35 @@ def test_hub_layout_loads_and_answers_like_the_native_layout(backend, tiny_hub_m
         )
 
 
-def test_every_mode_and_a_custom_prompt_run(backend):
+def test_every_mode_and_a_custom_prompt_answer_as_the_reference_flow(backend, tiny_model):
+    """Each mode's prompt (and a question of the user's own) reaches the model as the card asks it."""
     image = noise_image(300, 90, seed=11)
     prompts = [prompt_for(mode) for mode in ("text", "latex", "markdown", "describe")]
     prompts.append("How many lines of text are there?")
-    answers = [backend.generate(Conversation.start(image, p), max_new_tokens=10) for p in prompts]
-    assert all(a.stats.new_tokens > 0 for a in answers)
-    assert len({a.stats.prompt_tokens for a in answers}) > 1  # the prompts really differ
+    assert len(set(prompts)) == len(prompts)
+    budget = backend.options.budget
+    for prompt in prompts:
+        answer = backend.generate(Conversation.start(image, prompt), max_new_tokens=10)
+        expected, expected_ids = reference_generate(
+            tiny_model, reference_messages(image, budget, [(prompt, None)]), 10
+        )
+        assert answer.text == expected, prompt
+        assert answer.stats.new_tokens == len(expected_ids), prompt
 
 
-def test_bfloat16_on_cpu_loads_and_generates(tiny_model):
+def test_bfloat16_on_cpu_runs_in_bfloat16_and_answers_as_the_reference_in_bfloat16(tiny_model):
+    """The same CPU runs both, so the same bf16 kernels: token-identical whatever the CPU has."""
+    import torch
+
     bf16 = load_backend(EngineOptions(model=str(tiny_model), device="cpu", dtype="bfloat16"))
-    assert "bfloat16" in bf16.describe()
-    answer = bf16.generate(Conversation.start(noise_image(200, 60), prompt_for("text")), max_new_tokens=8)
-    assert answer.stats.new_tokens > 0
+    assert bf16.identity().dtype == "bfloat16" and "bfloat16" in bf16.describe()
+    assert {p.dtype for p in bf16.model.parameters()} == {torch.bfloat16}  # not float32 underneath
+    image = noise_image(200, 60)
+    answer = bf16.generate(Conversation.start(image, prompt_for("text")), max_new_tokens=8)
+    expected, expected_ids = reference_generate(
+        tiny_model,
+        reference_messages(image, bf16.options.budget, [(prompt_for("text"), None)]),
+        8,
+        dtype=torch.bfloat16,
+    )
+    assert answer.text == expected and answer.stats.new_tokens == len(expected_ids)

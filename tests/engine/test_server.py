@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 
 import pytest
@@ -90,13 +89,13 @@ def test_cancel_mid_stream_then_the_next_request_works(server, backend):
     answer = remote.generate(Conversation.start(noise_image(300, 90, 3), prompt_for("text")), on_chunk, token)
     assert answer.stats.stop_reason is StopReason.CANCELLED
     assert len(chunks) < 50
-    started = time.perf_counter()
     image = noise_image(200, 60, 4)
     again = remote.generate(Conversation.start(image, prompt_for("text")), max_new_tokens=5)
     local = backend.generate(Conversation.start(image, prompt_for("text")), max_new_tokens=5)
     assert again.text == streamed(local.text)  # a clean answer, not the cancelled one's tail
     assert again.stats.stop_reason is local.stats.stop_reason
-    assert time.perf_counter() - started < 30
+    # That the cancel ends the HTTP stream (so the server stops generating, and the next answer
+    # does not wait behind it) is tested in test_server_hostile.py, where the server can see it.
 
 
 def test_connection_refused_is_one_clear_line():

@@ -42,6 +42,27 @@ def test_cancel_ends_a_request_that_waits_for_its_first_byte(hostile):
     assert hostile.disconnected.wait(GIVE_UP_S)  # the HTTP request was ended, not abandoned
 
 
+def test_cancel_mid_stream_ends_the_http_stream(hostile):
+    """Stop while the answer streams: no further piece is read, and the server sees the client
+    leave (so a real server stops generating, and the next request does not wait behind it)."""
+    token = CancelToken()
+    chunks: list[str] = []
+
+    def on_chunk(text: str) -> None:
+        chunks.append(text)
+        if len(chunks) == 3:
+            token.cancel()
+
+    backend = ServerBackend(ServerOptions(url=hostile.url("ignore-max-tokens"), model="x"))
+    conversation = Conversation.start(noise_image(64, 32), prompt_for("text"))
+    # A limit the endless stream would take thousands of pieces to reach: only the cancel ends it.
+    answer = backend.generate(conversation, on_chunk, token, max_new_tokens=100_000)
+    assert answer.stats.stop_reason is StopReason.CANCELLED
+    assert len(chunks) == 3 and answer.text == "".join(chunks)
+    assert conversation.turns[-1].answer is None  # a cancelled turn is not recorded
+    assert hostile.disconnected.wait(GIVE_UP_S)  # the stream was closed, not left open
+
+
 def test_a_cancelled_token_ends_the_request_before_it_connects(hostile):
     token = CancelToken()
     token.cancel()

@@ -22,10 +22,3 @@ def test_the_privacy_settings_round_trip(qtbot) -> None:
     assert changed.keep_history is False and changed.keep_days == 0
     assert keep_days.text() == "forever"
     assert "settings file" in dialog.key_storage.text()  # the tests run with no keychain
-
-
-def test_defaults_keep_everything_forever() -> None:
-    settings = Settings()
-    assert (settings.keep_history, settings.keep_days, settings.keep_records, settings.history_location) == (
-        True, 0, 0, "",
-    )  # fmt: skip

@@ -10,6 +10,7 @@ import textwrap
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication
 
 from desktop_ocr.core.records import SourceKind, State
 from desktop_ocr.engine import Conversation, EngineOptions, PixelBudget, StopReason, load_image, prompt_for
@@ -180,14 +181,49 @@ def test_missing_model_shows_an_actionable_dialog_and_the_app_lives(qtbot, make_
     assert app.records[item_id].state is State.QUEUED  # kept for when a model loads
 
 
+def ctrl_wheel(view, steps: int) -> None:
+    """Ctrl + mouse wheel over the picture, `steps` notches (positive: away from the user)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+
+    centre = QPointF(view.viewport().rect().center())
+    event = QWheelEvent(
+        centre, QPointF(view.viewport().mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def shown_size(view) -> tuple[float, float]:
+    """The picture's size on screen, in viewport pixels."""
+    shown = view.mapFromScene(view.sceneRect()).boundingRect()
+    return shown.width(), shown.height()
+
+
 def test_zoom_and_fit(qtbot, app, tmp_path):
+    from PySide6.QtTest import QTest
+
     app.add_paths([write_noise(tmp_path / "z.png", 800, 600)])
     view = app.window.view.image_view
-    fitted = view.scale_factor
-    view.zoom(2.0)
-    assert abs(view.scale_factor - fitted * 2) < 1e-6 and not view.fitted
-    view.fit()
-    assert abs(view.scale_factor - fitted) < 1e-6
+    qtbot.waitUntil(lambda: view.sceneRect().size().toSize().toTuple() == (800, 600), timeout=30_000)
+    port = view.viewport().rect()
+    # Fitted: the whole picture shows, as large as the panel allows (Qt's fitInView keeps 2 px).
+    fitted = min((port.width() - 4) / 800, (port.height() - 4) / 600)
+    assert abs(view.scale_factor - fitted) < 1e-6 and view.fitted
+    width, height = shown_size(view)
+    assert width <= port.width() and height <= port.height()
+    assert max(width / port.width(), height / port.height()) > 0.95  # touches two sides
+    ctrl_wheel(view, 1)
+    assert abs(view.scale_factor - fitted * 1.25) < 1e-6 and not view.fitted
+    ctrl_wheel(view, 1)
+    assert abs(view.scale_factor - fitted * 1.25 * 1.25) < 1e-6
+    assert shown_size(view)[0] > port.width() or shown_size(view)[1] > port.height()  # now larger
+    ctrl_wheel(view, -1)
+    assert abs(view.scale_factor - fitted * 1.25 * 1.25 * 0.8) < 1e-6
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=port.center())
+    assert abs(view.scale_factor - fitted) < 1e-6 and view.fitted
+    width, height = shown_size(view)
+    assert width <= port.width() and height <= port.height()
 
 
 CLOSE_DURING_GENERATION = textwrap.dedent(

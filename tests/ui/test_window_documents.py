@@ -123,15 +123,6 @@ def test_pages_given_on_the_command_line_skip_the_dialog(qtbot, make_app, three,
     assert [result.page for result in run.results] == [2]
 
 
-def test_the_window_refuses_file_flags_in_one_line(capsys):
-    from desktop_ocr.cli.run import main
-
-    with pytest.raises(SystemExit) as exit_:
-        main(["--output", "out.md", "x.pdf"])
-    assert exit_.value.code == 2
-    assert "--output is for --cli" in capsys.readouterr().err
-
-
 def stored(app):
     app.flush_history()
     store = app.history_store

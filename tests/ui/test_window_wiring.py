@@ -65,9 +65,27 @@ def test_no_notification_while_the_window_is_in_front(qtbot, make_app, bus_addre
     qtbot.waitUntil(app.window.isActiveWindow, timeout=5000)
     with qtbot.waitSignal(app.answer_ended, timeout=120_000):
         app.add_paths([write_noise(tmp_path / "a.png")])
-    assert notifications.next(0.5) is None
+    # answer_ended comes after the notifier was asked, and Notify waits for the service's
+    # reply (the fake prints a call before it answers): the first call it printed is this probe's.
+    assert app.notifier.notify(-1, "probe") == "dbus"
+    assert notifications.call("Notify")["body"][4] == "probe"
+
+
+def test_notifications_turned_off_in_settings_bring_a_tray_snip_back(
+    qtbot, make_app, bus_address, notifications
+):
+    app = make_app(notify=True)
+    app.notifier.bus, app.notifier.use_dbus = connect(bus_address), True
+    app.tray = QSystemTrayIcon(QIcon())
     app.apply_settings(app.settings.__class__(**{**app.settings.__dict__, "notify": False}))
-    assert app.notifier.enabled is False
+    app.window.hide()
+    app._snip_restore = False
+    with qtbot.waitSignal(app.answer_ended, timeout=120_000) as done:
+        app.snips.taken.emit(snipped(), None)
+    assert app.window.isVisible() and app.current_record() is app.records[done.args[0]]
+    app.notifier.enabled = True  # a probe: the first call the service saw is this one
+    assert app.notifier.notify(-1, "probe") == "dbus"
+    assert notifications.call("Notify")["body"][4] == "probe"
 
 
 def _grab() -> ScreenGrab:
@@ -114,20 +132,26 @@ def test_the_mode_box_offers_presets_for_recognize_again(qtbot, app, tmp_path):
     assert record.turns[0].question == DEFAULT_PRESETS[2].prompt
 
 
-def test_settings_get_the_hotkey_controller(qtbot, app, monkeypatch):
-    from desktop_ocr.ui.platform.hotkeys import HotkeyController
-    from desktop_ocr.ui.settings import dialog as settings_dialog
+def test_settings_switch_the_running_hotkey(qtbot, app):
+    """Settings → hotkey → OK grabs the new key on the X server and lets the old one go."""
+    from desktop_ocr.ui.platform.hotkeys import HotkeyController, start_hotkey
+    from desktop_ocr.ui.platform.hotkeys.x11 import X11Hotkey
+    from tests.ui.test_settings_dialog import ok_in_settings
 
-    app.hotkeys = HotkeyController()
-    given = {}
+    def held(sequence: str) -> bool:
+        """Whether some client holds the key: another grab of it is refused."""
+        other = X11Hotkey(sequence)
+        free = other.start()
+        other.stop()
+        return not free
 
-    class Dialog:
-        def __init__(self, settings, parent=None, apply_hotkey=None, state=None):
-            given["apply_hotkey"] = apply_hotkey
-
-        def exec(self):
-            return 0
-
-    monkeypatch.setattr(settings_dialog, "SettingsDialog", Dialog)
-    app.open_settings()
-    assert given["apply_hotkey"] == app.hotkeys.apply
+    first, second = "Ctrl+Alt+Shift+K", "Ctrl+Alt+Shift+L"  # as Qt writes them
+    app.hotkeys = HotkeyController(lambda sequence: start_hotkey(sequence, forced="x11"))
+    assert not held(first) and not held(second)
+    ok_in_settings(app, lambda dialog: dialog.editor("hotkey").set_value(first))
+    assert app.settings.hotkey == first and app.hotkeys.sequence == first
+    assert held(first)  # grabbed, not just tried and released
+    ok_in_settings(app, lambda dialog: dialog.editor("hotkey").set_value(second))
+    assert held(second) and not held(first)
+    ok_in_settings(app, lambda dialog: dialog.editor("hotkey").set_value(""))
+    assert not held(second) and app.hotkeys.hotkey is None
