@@ -142,7 +142,7 @@ def _pil(image: QImage) -> Image.Image:
 
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 takes a str; its stubs say bytes
     import io
 
     return Image.open(io.BytesIO(bytes(buffer.data().data()))).convert("RGB")

@@ -184,21 +184,37 @@ def returning_user(screen: Desktop, home: Path, out: Path) -> None:
     screen.run("xdotool", "mousemove", "--sync", str(x + 6), str(y - 8))  # onto the marked word
     tip = wait_until(lambda: set(screen.windows(run.process.pid)) - before, "the mark's tooltip", 30).pop()
     tip_box = screen.geometry(tip)
-    left, top = max(box[0], x - 330), max(box[1], y - 150)
-    right = min(box[0] + box[2], max(tip_box[0] + tip_box[2] + 40, x + 330))
+    # The answer pane around the mark: its table starts ~80 px left of the marked cell's text.
+    left, top = max(box[0], x - 90), max(box[1], y - 175)
+    right = min(box[0] + box[2], max(tip_box[0] + tip_box[2] + 40, x + 480))
     bottom = min(box[1] + box[3], max(tip_box[1] + tip_box[3] + 40, y + 60))
     run.settled((left, top, right - left, bottom - top)).save(out / "uncertain-marks.png")
     run.main_window()  # the mouse away: the tooltip goes
 
+    under = run.grab(box)
     run.key("ctrl+comma")
     dialog = run.window("Settings")
-    run.settled(screen.geometry(dialog)).save(out / "settings.png")
+    screen.run("xdotool", "windowactivate", "--sync", dialog)
+    dialog_box = screen.geometry(dialog)
+    # Mapped is not drawn: without a compositor, an unpainted window shows what was under it.
+    part = _within(dialog_box, box)
+    drawn = lambda: run.grab(box).crop(part).tobytes() != under.crop(part).tobytes()  # noqa: E731
+    wait_until(drawn, "Settings drawn", 60)
+    run.settled(dialog_box).save(out / "settings.png")
     run.key("Escape")
-    wait_until(lambda: not screen.windows(run.process.pid, "Settings"), "Settings to close", 30)
+    wait_until(lambda: not screen.windows(run.process.pid, "Settings"), "Settings to close", 60)
 
     _show_document(run, box, home)
     run.settled(box).save(out / "document.png")
     run.quit()
+
+
+def _within(inner: Box, outer: Box) -> Box:
+    """`inner`'s part of `outer`, as a crop box in `outer`'s picture (left, top, right, bottom)."""
+    left, top = max(inner[0], outer[0]) - outer[0], max(inner[1], outer[1]) - outer[1]
+    right = min(inner[0] + inner[2], outer[0] + outer[2]) - outer[0]
+    bottom = min(inner[1] + inner[3], outer[1] + outer[3]) - outer[1]
+    return left, top, right, bottom
 
 
 def _show_document(run: Run, box: Box, home: Path) -> None:
