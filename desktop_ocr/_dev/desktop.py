@@ -68,7 +68,7 @@ class Desktop:
 
     def windows(self, pid: int, name: str | None = None) -> list[str]:
         """The X ids of `pid`'s shown windows (named `name` exactly, if given)."""
-        search = ["xdotool", "search", "--onlyvisible", "--pid", str(pid)]
+        search = ["xdotool", "search", "--all", "--onlyvisible", "--pid", str(pid)]  # all: not any one
         return self.run(*search, *(["--name", f"^{name}$"] if name else [])).split()
 
     def geometry(self, window: str) -> tuple[int, int, int, int]:
