@@ -185,7 +185,7 @@ def returning_user(screen: Desktop, home: Path, out: Path) -> None:
     tip = wait_until(lambda: set(screen.windows(run.process.pid)) - before, "the mark's tooltip", 30).pop()
     tip_box = screen.geometry(tip)
     # The answer pane around the mark: its table starts ~80 px left of the marked cell's text.
-    left, top = max(box[0], x - 90), max(box[1], y - 175)
+    left, top = max(box[0], x - 86), max(box[1], y - 168)
     right = min(box[0] + box[2], max(tip_box[0] + tip_box[2] + 40, x + 480))
     bottom = min(box[1] + box[3], max(tip_box[1] + tip_box[3] + 40, y + 60))
     run.settled((left, top, right - left, bottom - top)).save(out / "uncertain-marks.png")
