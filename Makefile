@@ -10,7 +10,7 @@ PIP_ARGS ?=
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench openvino-converter bundle bundle-smoke clean
+.PHONY: run test lint bench screenshots openvino-converter bundle bundle-smoke clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine_overhead.py
+
+# The README's screenshots, of the real app on a desktop of its own (Xvfb, openbox, xdotool; no
+# display needed), answered by a stand-in server with prepared text: desktop_ocr/_dev/screenshots.py.
+screenshots: $(STAMP)
+	$(BIN)/python -m desktop_ocr._dev.screenshots docs/screenshots
 
 # The environment that converts models to OpenVINO (optimum-intel needs transformers 5.0.0): a venv
 # of its own pinned packages in the user's cache, named by those pins (~6 GB with torch's CUDA libraries, network, once).
