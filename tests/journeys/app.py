@@ -153,8 +153,9 @@ class App:
         """The X id of this process's shown window with that title (default: the main window)."""
 
         def probe() -> str | None:
-            found = self.desktop.run("xdotool", "search", "--onlyvisible", "--pid", str(self.process.pid),
-                                     "--name", f"^{title}$").stdout.split()  # fmt: skip
+            # --all: xdotool's search matches any one condition unless told to match them all.
+            search = ("xdotool", "search", "--all", "--onlyvisible", "--pid", str(self.process.pid))
+            found = self.desktop.run(*search, "--name", f"^{title}$").stdout.split()
             return found[0].decode() if found else None
 
         return wait_until(probe, f"the X id of the window {title!r}", 30)
