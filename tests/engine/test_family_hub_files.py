@@ -36,7 +36,10 @@ QWEN2_PROMPT = (
 )
 # Qwen3-VL-*-Instruct's chat_template.json (the 5292-byte template with tools, quoted whole in a
 # test pinning its SHA-256 3636d0f0…): no default system turn.
-QWEN3_PROMPT = "<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>{question}<|im_end|>\n<|im_start|>assistant\n"
+QWEN3_PROMPT = (
+    "<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>{question}<|im_end|>\n"
+    "<|im_start|>assistant\n"
+)
 # PaddlePaddle/PaddleOCR-VL chat_template.jinja (read from the file in an OpenVINO port of the
 # model): images first, then the text, "\n", and "Assistant: " to answer; an answer ends in "</s>".
 PADDLE_PROMPT = (
