@@ -56,7 +56,15 @@ GLM_TOKENS = (
     "<think>",
     "</think>",
 )
-LIGHTON_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>", "[IMG]", "[IMG_BREAK]", "[IMG_END]")
+# LightOnOCR-2 keeps Qwen3's vocabulary: its image, row-break and end tokens are Qwen's.
+LIGHTON_TOKENS = (
+    "<|endoftext|>",
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|vision_end|>",
+    "<|vision_pad|>",
+    "<|image_pad|>",
+)
 
 TINY_LAYERS = 2
 
@@ -147,6 +155,15 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
         model: Any = tf.Qwen3VLForConditionalGeneration
         patch, template, processor_class = 16, templates.QWEN3_VL, tf.Qwen3VLProcessor
         video: Any = tf.Qwen3VLVideoProcessor()
+        # Qwen3-VL-2B-Instruct's preprocessor_config.json: a 256-4096 px area band over 32 px
+        # tokens, mean and std 0.5 (not CLIP's).
+        image_settings: dict[str, Any] = {
+            "size": {"shortest_edge": 65536, "longest_edge": 16777216},
+            "image_mean": [0.5, 0.5, 0.5],
+            "image_std": [0.5, 0.5, 0.5],
+        }
+        # Its generation_config samples; the app decodes greedily regardless.
+        sampling: dict[str, Any] = {"do_sample": True, "top_k": 20, "top_p": 0.8, "temperature": 0.7}
     else:
         text["rope_parameters"] = {
             "rope_type": "default",
@@ -167,7 +184,11 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
         model = tf.Qwen2_5_VLForConditionalGeneration
         patch, template, processor_class = 14, templates.QWEN2_VL, tf.Qwen2_5_VLProcessor  # type: ignore[assignment]
         video = tf.Qwen2VLVideoProcessor()
-    image_processor = tf.Qwen2VLImageProcessor(patch_size=patch, merge_size=2)
+        # Qwen2.5-VL's preprocessor_config.json: Qwen2-VL's min/max_pixels and CLIP mean/std.
+        image_settings = {"size": {"shortest_edge": 3136, "longest_edge": 12845056}}
+        # Its generation_config keeps repetition_penalty 1.05, which greedy decoding applies too.
+        sampling = {"do_sample": True, "repetition_penalty": 1.05, "temperature": 1e-06}
+    image_processor = tf.Qwen2VLImageProcessor(patch_size=patch, merge_size=2, **image_settings)
     processor = processor_class(
         image_processor=image_processor, tokenizer=tokenizer, video_processor=video, chat_template=template
     )
@@ -175,11 +196,7 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
         "bos_token_id": ids["<|endoftext|>"],
         "eos_token_id": [ids["<|im_end|>"], ids["<|endoftext|>"]],
         "pad_token_id": ids["<|endoftext|>"],
-        # Qwen3-VL-2B-Instruct ships sampling settings; the app decodes greedily regardless.
-        "do_sample": True,
-        "top_k": 20,
-        "top_p": 0.8,
-        "temperature": 0.7,
+        **sampling,
     }
     return _save(folder, model, config, processor, generation, std, seed)
 
@@ -219,10 +236,15 @@ def _paddleocr_vl(folder: Path, std: float, seed: int) -> Path:
         vision_end_token_id=ids["<|IMAGE_END|>"],
     )
     model = tf.PaddleOCRVLForConditionalGeneration
-    processor = PaddleOCRVLProcessor(
-        image_processor=PaddleOCRVLImageProcessor(), tokenizer=tokenizer, chat_template=templates.PADDLEOCR_VL
+    # The hub's preprocessor_config.json: 147384-2822400 px (384² to 1680²), mean and std 0.5.
+    image_processor = PaddleOCRVLImageProcessor(
+        min_pixels=147384, max_pixels=2822400, image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5]
     )
-    generation = {"bos_token_id": ids["<s>"], "eos_token_id": ids["</s>"], "pad_token_id": ids["<unk>"]}
+    processor = PaddleOCRVLProcessor(
+        image_processor=image_processor, tokenizer=tokenizer, chat_template=templates.PADDLEOCR_VL
+    )
+    # The hub's generation_config.json turns the KV cache off (the app turns it back on).
+    generation = {"eos_token_id": ids["</s>"], "pad_token_id": ids["<unk>"], "use_cache": False}
     return _save(folder, model, config, processor, generation, std, seed)
 
 
@@ -269,12 +291,14 @@ def _glm_ocr(folder: Path, std: float, seed: int) -> Path:
     )
     model = tf.GlmOcrForConditionalGeneration
     processor = tf.Glm46VProcessor(
-        image_processor=tf.Glm4vImageProcessor(),
+        # The hub's preprocessor_config.json (Glm46VImageProcessor); its bounds count two frames.
+        image_processor=tf.Glm46VImageProcessor(size={"shortest_edge": 12544, "longest_edge": 9633792}),
         tokenizer=tokenizer,
         video_processor=tf.Glm4vVideoProcessor(),
         chat_template=templates.GLM_OCR,
     )
     generation = {
+        "do_sample": False,
         "eos_token_id": [ids["<|endoftext|>"], ids["<|user|>"]],
         "pad_token_id": ids["<|endoftext|>"],
     }
@@ -288,9 +312,9 @@ def _lighton_ocr(folder: Path, std: float, seed: int) -> Path:
         LIGHTON_TOKENS,
         eos_token="<|im_end|>",
         pad_token="<|endoftext|>",
-        image_token="[IMG]",
-        image_break_token="[IMG_BREAK]",
-        image_end_token="[IMG_END]",
+        image_token="<|image_pad|>",
+        image_break_token="<|vision_pad|>",
+        image_end_token="<|vision_end|>",
     )
     vision = {
         "hidden_size": 32,
@@ -312,7 +336,7 @@ def _lighton_ocr(folder: Path, std: float, seed: int) -> Path:
         "eos_token_id": ids["<|im_end|>"],
     }
     text, vision = _sized(text, vision, FULL["lighton-ocr-2"], std)
-    config = tf.LightOnOcrConfig(vision_config=vision, text_config=text, image_token_id=ids["[IMG]"])
+    config = tf.LightOnOcrConfig(vision_config=vision, text_config=text, image_token_id=ids["<|image_pad|>"])
     model = tf.LightOnOcrForConditionalGeneration
     processor = tf.LightOnOcrProcessor(
         image_processor=tf.PixtralImageProcessor(

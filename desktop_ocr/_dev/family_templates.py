@@ -2,7 +2,8 @@
 
 Each renders what the family's shipped template renders for the app's messages (one image
 first, text turns, a generation prompt); the tools, video and system-prompt branches of the
-real templates are left out, since the app never sends them.
+real templates are left out, since the app never sends them. What each renders is pinned
+against the hub files' own renderings in tests/engine/test_family_hub_files.py.
 """
 
 from .checkpoint import CHAT_TEMPLATE
@@ -20,15 +21,17 @@ QWEN3_VL = (
     "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
 
-# PaddleOCR-VL (ERNIE-4.5 style "User: … Assistant: ").
+# PaddleOCR-VL (ERNIE-4.5 style "User: …\nAssistant: "); an answer closes with "</s>", the
+# eos token (the hub's chat_template.jinja sets eos_token, not the sep token, after it). The
+# newline is an expression: apply_chat_template's trim_blocks drops one written after a tag.
 PADDLEOCR_VL = (
     "<|begin_of_sentence|>{% for message in messages %}"
     "{% if message['role'] == 'user' %}User: "
     "{% for content in message['content'] %}"
     "{% if content['type'] == 'image' %}<|IMAGE_START|><|IMAGE_PLACEHOLDER|><|IMAGE_END|>"
-    "{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}{% endfor %}\n"
+    "{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}{% endfor %}{{ '\\n' }}"
     "{% elif message['role'] == 'assistant' %}Assistant: "
-    "{% for content in message['content'] %}{{ content['text'] }}{% endfor %}<|end_of_sentence|>"
+    "{% for content in message['content'] %}{{ content['text'] }}{% endfor %}</s>"
     "{% endif %}{% endfor %}{% if add_generation_prompt %}Assistant: {% endif %}"
 )
 
@@ -41,12 +44,13 @@ GLM_OCR = (
     "{% endfor %}{% if add_generation_prompt %}<|assistant|>\n{% endif %}"
 )
 
-# LightOnOCR-2: an empty system turn, then the image alone.
+# LightOnOCR-2: an empty system turn (no newline after "system"), then the image alone as
+# Qwen's <|image_pad|> (its processor expands that token; <|vision_pad|> breaks the rows).
 LIGHTON_OCR = (
-    "<|im_start|>system\n<|im_end|>\n"
+    "<|im_start|>system<|im_end|>\n"
     "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
     "{% for content in message['content'] %}"
-    "{% if content['type'] == 'image' %}[IMG]"
+    "{% if content['type'] == 'image' %}<|image_pad|>"
     "{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}{% endfor %}"
     "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )

@@ -15,6 +15,9 @@ from .options import PixelBudget
 
 # Processors that hold their size as an area in pixels (smart_resize's min/max_pixels).
 _AREA_KEYS = ("shortest_edge", "longest_edge")
+# GLM's processors (GLM-OCR's Glm46V, GLM-4.1V's Glm4v) bound the area of all the temporal
+# frames a still picture is repeated into, not of one: their size is that many times the area.
+_FRAME_AREA_PROCESSORS = ("Glm46VImageProcessor", "Glm4vImageProcessor")
 
 
 def _first_int(value: Any) -> int:
@@ -43,15 +46,19 @@ def pixels_per_token(processor: Any) -> int:
     return patch_pixels(processor) ** 2
 
 
+def frames_in_area(image_processor: Any) -> int:
+    """How many frames of the picture the processor's area bounds count (1 but for GLM's)."""
+    name = type(image_processor).__name__.removesuffix("Pil")
+    return int(image_processor.temporal_patch_size) if name in _FRAME_AREA_PROCESSORS else 1
+
+
 def budget_size(processor: Any, budget: PixelBudget) -> dict[str, int]:
     """The processor's `size` setting that holds an image within the budget's visual tokens."""
     side = patch_pixels(processor)
     current = dict(processor.image_processor.size or {})
     if all(key in current for key in _AREA_KEYS):
-        return {
-            "shortest_edge": budget.min_tokens * side * side,
-            "longest_edge": budget.max_tokens * side * side,
-        }
+        area = side * side * frames_in_area(processor.image_processor)
+        return {"shortest_edge": budget.min_tokens * area, "longest_edge": budget.max_tokens * area}
     # Pixtral (LightOnOCR) scales the longest edge down only: a square at the budget's cap.
     return {"longest_edge": side * max(1, math.isqrt(budget.max_tokens))}
 

@@ -224,12 +224,15 @@ class LocalBackend:
 
         The default model's config samples with top_k 1 (greedy in effect); its
         repetition_penalty (1.05) is kept, as the model card's generate(do_sample=False) keeps it.
+        The KV cache is always on: PaddleOCR-VL's generation_config turns it off, which would
+        re-read the whole prompt, image included, for every new token.
         """
         return {
             "do_sample": False,
             "temperature": None,
             "top_p": None,
             "top_k": None,
+            "use_cache": True,
             "max_new_tokens": max_new_tokens,
             **self._decode_cache(max_new_tokens),
         }

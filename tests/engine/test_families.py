@@ -218,3 +218,25 @@ def test_warm_up_and_the_static_cache_decode_follow_the_family(family_root, fami
     static = backend.generate(Conversation.start(image, question), max_new_tokens=8)
     assert [t.id for t in static.tokens] == [t.id for t in plain.tokens]
     assert static.text == plain.text
+
+
+@pytest.mark.model
+def test_paddleocr_vl_decodes_with_the_kv_cache_its_generation_config_turns_off(family_root, monkeypatch):
+    """The hub's generation_config.json says use_cache false: without the app's override every
+    new token would run the whole prompt (image included) through the model again."""
+    backend = _backend(family_root, "paddleocr-vl")
+    assert backend.model.generation_config.use_cache is False
+    lengths: list[int] = []
+
+    def record(_module, _args, kwargs):  # each forward's input length, the model unchanged
+        lengths.append(int(kwargs["input_ids"].shape[1]))
+
+    hook = backend.model.register_forward_pre_hook(record, with_kwargs=True)
+    try:
+        answer = backend.generate(
+            Conversation.start(noise_image(300, 100), PROMPTS[Mode.TEXT]), max_new_tokens=6
+        )
+    finally:
+        hook.remove()
+    assert answer.stats.new_tokens > 1 and len(lengths) == answer.stats.new_tokens
+    assert lengths[0] == answer.stats.prompt_tokens and set(lengths[1:]) == {1}

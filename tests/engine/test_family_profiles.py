@@ -108,3 +108,25 @@ def test_list_lines_name_size_download_and_licence():
     for profile in PROFILES:
         line = profile.describe()
         assert profile.default_repo in line and profile.licence in line and "GB" in line
+
+
+def test_budget_holds_glm_ocr_to_the_same_tokens_though_its_area_counts_two_frames():
+    """GLM's processor bounds the area of the two frames a picture is repeated into: the
+    budget's area is doubled, or GLM-OCR would get half the visual tokens of the others."""
+    from PIL import Image
+    from transformers import Glm46VImageProcessor
+
+    class Processor:
+        def __init__(self, image_processor):
+            self.image_processor = image_processor
+
+    budget = PixelBudget(128 * 784, 1280 * 784)
+    # zai-org/GLM-OCR's preprocessor_config.json
+    glm = Processor(Glm46VImageProcessor(size={"shortest_edge": 12544, "longest_edge": 9633792}))
+    assert budget_size(glm, budget) == {"shortest_edge": 2 * 128 * 784, "longest_edge": 2 * 1280 * 784}
+    glm.image_processor.size = budget_size(glm, budget)
+    for size, low, high in (((3000, 2000), 1150, 1280), ((60, 40), 128, 200)):
+        picture = Image.new("RGB", size, "white")
+        grid = glm.image_processor(images=[picture], return_tensors="pt")["image_grid_thw"]
+        tokens = int(grid[0].prod()) // 4  # 2×2 patches merge into one token
+        assert low <= tokens <= high, (size, tokens)
