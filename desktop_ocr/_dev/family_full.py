@@ -105,7 +105,7 @@ FULL: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "image_size": 336,
         },
     ),
-    "lighton-ocr-2": (  # LightOnOCR-2-1B: the config class's defaults (Pixtral + Qwen3)
+    "lighton-ocr-2": (  # LightOnOCR-2-1B's config.json (Pixtral + Qwen3)
         {
             "vocab_size": 151936,
             "hidden_size": 1024,
@@ -114,13 +114,16 @@ FULL: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
             "num_attention_heads": 16,
             "num_key_value_heads": 8,
             "head_dim": 128,
+            "tie_word_embeddings": True,
         },
         {
             "hidden_size": 1024,
-            "intermediate_size": 4096,
+            "intermediate_size": 8192,
             "num_hidden_layers": 24,
             "num_attention_heads": 16,
             "head_dim": 64,
+            "patch_size": 14,
+            "image_size": 1540,
         },
     ),
 }
