@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from ...core.history_writer import DiskImageKeeper, HistorySync
 from ...core.incoming import Decoded, ImageLoader
 from ...core.record_mapping import record_from_stored
-from .list_model import RECORD_ID_ROLE, STORE_ID_ROLE, HistoryDelegate, HistoryListModel
+from .list_model import RECORD_ID_ROLE, STORE_ID_ROLE, HistoryListModel
+from .row_delegate import HistoryDelegate
 from .undo_delete import UndoDelete
 
 if TYPE_CHECKING:
