@@ -95,7 +95,6 @@ class HistoryPanel(QObject):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(lambda: self.model.set_query(self.search.text()))
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.setMinimumWidth(160)
         self._esc_clears = EscClears(self.search)  # Esc in the box clears it (before Stop's Esc)
         self.no_matches = QLabel("")  # a search that finds nothing says so (the list alone is just empty)
         self.no_matches.setVisible(False)
@@ -118,12 +117,14 @@ class HistoryPanel(QObject):
         self.widget = QWidget()
         layout = QVBoxLayout(self.widget)
         layout.setContentsMargins(0, 0, 0, 0)
+        # The search box has the panel's whole width: beside the buttons it was cut to "S…".
+        layout.addWidget(self.search)
         row = QHBoxLayout()
-        row.addWidget(self.search, 1)
         for action in (self.folder_action, self.delete_action, self.clear_action):
             button = QToolButton()
             button.setDefaultAction(action)
             row.addWidget(button)
+        row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(self.no_matches)
         # A set-aside history is said here for the whole session: the status bar's line is
