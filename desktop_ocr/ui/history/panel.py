@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PIL import Image
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,6 +30,7 @@ from ...core.history_writer import DiskImageKeeper, HistorySync
 from ...core.incoming import Decoded, ImageLoader
 from ...core.record_mapping import record_from_stored
 from .list_model import RECORD_ID_ROLE, STORE_ID_ROLE, HistoryListModel
+from .open_folder import open_folder
 from .row_delegate import HistoryDelegate
 from .undo_delete import UndoDelete
 
@@ -318,4 +319,4 @@ class HistoryPanel(QObject):
             message = "This record has no image file (history off or private)"
             self.window.statusBar().showMessage(message, 5000)
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        open_folder(path.parent, lambda line: self.window.statusBar().showMessage(line, 10000), self)
