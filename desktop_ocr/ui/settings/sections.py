@@ -42,6 +42,9 @@ class HotkeyEditor(Editor):
         line = self.input.findChild(QLineEdit)  # QKeySequenceEdit has no placeholder of its own
         if line is not None:
             line.setPlaceholderText(field.spec.placeholder_text())
+            # A screen reader names the field by its row's label (the label's buddy is the row).
+            line.setAccessibleName(field.spec.label)
+        self.input.setAccessibleName(field.spec.label)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setVisible(False)
