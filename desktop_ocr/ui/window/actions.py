@@ -76,7 +76,7 @@ TOOLBAR = (
 )  # fmt: skip
 WELCOME = """<h2>Nothing to read yet</h2><p>Give the window an image:</p><ul>
 <li><b>Drop</b> image files, PDFs or a picture here</li>{lines}</ul>
-<p>A PDF asks which pages to read. The answer streams in on the right;<br>
+<p>A PDF asks which pages to read. The answer streams in on the right;
 copy it as text, Markdown, LaTeX or MathML.</p>"""
 
 
