@@ -165,7 +165,7 @@ def _open(source: ImageSource) -> Image.Image:
     except PermissionError:
         raise ImageError(f"{name}: permission denied") from None
     except UnidentifiedImageError:
-        raise ImageError(f"{name}: not an image, or a format Pillow cannot read") from None
+        raise ImageError(f"{name}: not an image, or an image format that cannot be read") from None
     except Image.DecompressionBombError:
         raise ImageError(f"{name}: refused, too many pixels (possible decompression bomb)") from None
     except OSError as error:

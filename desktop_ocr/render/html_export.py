@@ -10,14 +10,16 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .delimiters import normalise_delimiters
-from .markdown import math_markdown_parser
+from .markdown import is_formula_only, math_markdown_parser
 from .mathml import is_safe_url, latex_to_mathml
+from .style import EXPORT_STYLE
 
-_STYLE = """body { max-width: 50em; margin: 2em auto; padding: 0 1em;
-  font-family: sans-serif; line-height: 1.5; }
-table { border-collapse: collapse; } td, th { border: 1px solid #999; padding: 0.2em 0.5em; }
-math[display="block"] { margin: 0.8em 0; }
-hr { margin: 2em 0; }"""
+_STYLE = f"""body {{ max-width: 50em; margin: 2em auto; padding: 0 1em;
+  font-family: sans-serif; line-height: 1.5; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #999; padding: 0.2em 0.5em; }}
+math[display="block"] {{ margin: 0.8em 0; }}
+hr {{ margin: 2em 0; }}
+{EXPORT_STYLE}"""
 
 
 def _mathml(tex: str, display: bool) -> str:
@@ -76,7 +78,10 @@ _MD = _parser()
 
 def markdown_to_html_body(text: str) -> str:
     """The body HTML: model text is never read as HTML; formulas become <math> elements."""
-    return _MD.render(normalise_delimiters(text), {})
+    source = normalise_delimiters(text)
+    body = _MD.render(source, {})
+    # A formula-only answer is drawn larger, as in the window's pane.
+    return f'<div class="formula-only">\n{body}</div>\n' if is_formula_only(_MD, source) else body
 
 
 def standalone_html(text: str, title: str) -> str:

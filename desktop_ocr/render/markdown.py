@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -30,6 +30,7 @@ class Formula:
     tex: str
     display: bool
     marks: tuple[int, ...] = ()  # indices of the uncertain spans that reach into it
+    alone: bool = False  # the whole answer is this one display formula (drawn larger)
 
 
 @dataclass
@@ -56,6 +57,20 @@ def as_markdown(text: str, latex_mode: bool) -> str:
     if latex_mode and text.strip() and not has_math_delimiters(text):
         return f"$$\n{text.strip()}\n$$"
     return text
+
+
+_DISPLAY_TOKENS = {"math_block", "math_block_label", "amsmath"}
+
+
+def is_formula_only(md: MarkdownIt, source: str) -> bool:
+    """Whether the Markdown is one display formula and nothing else (a formula-only answer)."""
+    blocks = [token for token in md.parse(source) if token.level == 0]
+    if len(blocks) == 1:
+        return blocks[0].type in _DISPLAY_TOKENS
+    if [token.type for token in blocks] == ["paragraph_open", "inline", "paragraph_close"]:
+        children = [c for c in blocks[1].children or [] if c.type != "text" or c.content.strip()]
+        return len(children) == 1 and children[0].type == "math_inline_double"
+    return False
 
 
 def math_markdown_parser() -> MarkdownIt:
@@ -201,6 +216,11 @@ class MarkdownRenderer:
             source = close_open_math(source)
         env: dict[str, Any] = {"math": self.math, "formulas": [], "broken": [], "marks": marks}
         body = self._md.render(source, env)
+        # markdown-it ends a code block with its newline; Qt would show it as an empty last line.
+        body = body.replace("\n</code></pre>", "</code></pre>")
+        formulas: list[Formula] = env["formulas"]
+        if len(formulas) == 1 and formulas[0].display and is_formula_only(self._md, source):
+            formulas[0] = replace(formulas[0], alone=True)
         if marks:
             body = sentinels_to_html(body, marks)
-        return Document(html=body, formulas=env["formulas"], broken=env["broken"], marks=list(marks))
+        return Document(html=body, formulas=formulas, broken=env["broken"], marks=list(marks))

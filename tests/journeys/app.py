@@ -22,7 +22,7 @@ class Profile:
     """A user's folders: settings, history and cache, all under one home of the journey's own."""
 
     home: Path
-    instance: str
+    instance: str  # $DESKTOP_OCR_INSTANCE; "" leaves the app to name its instance (user and display)
 
     @classmethod
     def fresh(cls, folder: Path) -> Profile:
@@ -46,14 +46,16 @@ class Profile:
         self.settings_file.write_text("\n".join(lines) + "\n")
 
     def env(self, desktop: Desktop) -> dict[str, str]:
-        base = {key: value for key, value in os.environ.items() if key not in _RUN_OVERRIDES}
+        dropped = (*_RUN_OVERRIDES, "DESKTOP_OCR_INSTANCE")
+        base = {key: value for key, value in os.environ.items() if key not in dropped}
+        own = {"DESKTOP_OCR_INSTANCE": self.instance} if self.instance else {}
         return {
             **base,
             **desktop.env(),
             "XDG_CONFIG_HOME": str(self.home / "config"),
             "XDG_DATA_HOME": str(self.home / "data"),
             "XDG_CACHE_HOME": str(self.home / "cache"),
-            "DESKTOP_OCR_INSTANCE": self.instance,
+            **own,
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
             "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",

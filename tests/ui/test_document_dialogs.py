@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop_ocr.pages import PageResult
@@ -21,6 +22,20 @@ def test_page_range_dialog_shows_the_count_and_checks_the_range(qtbot):
     assert not ok.isEnabled() and "the document has 12 pages" in dialog.error.text()
     dialog.field.setText("x")
     assert not ok.isEnabled() and "not a page range" in dialog.error.text()
+
+
+def test_page_range_dialog_says_a_sound_range_plainly_and_has_room_for_its_title(qtbot):
+    dialog = PageRangeDialog("report.pdf", 3)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    plain = dialog.palette().color(QPalette.ColorRole.WindowText)
+    assert "3 of 3 pages" in dialog.error.text()
+    assert dialog.error.palette().color(QPalette.ColorRole.WindowText) == plain  # not red
+    dialog.field.setText("9")
+    assert dialog.error.palette().color(QPalette.ColorRole.WindowText) == QColor("#c0392b")
+    title = dialog.fontMetrics().horizontalAdvance(dialog.windowTitle())
+    assert dialog.width() >= title + 150  # the title beside the window manager's buttons
 
 
 def test_password_dialog_hides_the_text_and_says_when_it_was_wrong(qtbot):

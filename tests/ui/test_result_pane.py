@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QColor, QGuiApplication, QPalette, QTextCursor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette, QTextCursor, QTextTable
 from PySide6.QtWidgets import QApplication
 
 from desktop_ocr.render import export
@@ -200,3 +200,41 @@ def test_auto_copy_when_a_recognition_finishes(qtbot, make_app, tmp_path):
     (item_id,) = app.add_paths([write_noise(tmp_path / "auto.png", seed=2)])
     qtbot.waitUntil(lambda: app.records[item_id].state.value == "done", timeout=60_000)
     assert read_x_clipboard(qtbot) == app.records[item_id].transcript()
+
+
+def _blocks(pane):
+    block = pane.document().begin()
+    while block.isValid():
+        yield block
+        block = block.next()
+
+
+@pytest.mark.parametrize(("base", "text"), [("#ffffff", "#000000"), ("#1e1e1e", "#e6e6e6")])
+def test_a_code_block_stands_on_a_tint_of_either_palette_and_ends_with_its_last_line(pane, base, text):
+    palette = pane.palette()
+    palette.setColor(QPalette.ColorRole.Base, QColor(base))
+    palette.setColor(QPalette.ColorRole.Text, QColor(text))
+    pane.setPalette(palette)
+    pane.show_text("The fit:\n\n```python\nimport numpy as np\na = 1\n```\n\nDone.\n")
+    code = [b for b in _blocks(pane) if b.blockFormat().hasProperty(0x820)]  # BackgroundBrush
+    assert [b.text() for b in code] == ["import numpy as np", "a = 1"]  # no empty line after the code
+    tint = code[0].blockFormat().background().color()
+    assert tint.isValid() and tint != QColor(base)
+    assert abs(tint.lightness() - QColor(base).lightness()) >= 8  # seen against the pane's base
+
+
+def test_a_table_under_a_display_formula_has_room_above_it(pane):
+    pane.show_text("$$\\int_0^1 x\\,dx$$\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    layout = pane.document().documentLayout()
+    formula = next(b for b in _blocks(pane) if "\ufffc" in b.text())  # the formula's image
+    (table,) = [f for f in pane.document().rootFrame().childFrames() if isinstance(f, QTextTable)]
+    gap = layout.frameBoundingRect(table).top() - layout.blockBoundingRect(formula).bottom()
+    assert gap >= 8, gap
+
+
+def test_a_formula_that_is_the_whole_answer_is_drawn_larger_than_among_text(pane):
+    pane.show_text("$$E = mc^2$$")
+    alone = pane.loadResource(2, QUrl("formula:0"))
+    pane.show_text("So:\n\n$$E = mc^2$$\n\nwhich is famous.")
+    among = pane.loadResource(2, QUrl("formula:0"))
+    assert alone.height() > among.height() * 1.4 and alone.width() > among.width() * 1.4

@@ -96,3 +96,23 @@ def test_unusable_presets_keep_the_dialog_open(qtbot):
     section.add()  # an empty row is skipped, not an error
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_a_fixed_preset_takes_its_complaint_away_before_ok(qtbot):
+    dialog = dialog_for(qtbot, Settings())
+    section = dialog.editor("presets")
+    section.table.setItem(1, 0, QTableWidgetItem("translate TO english"))
+    dialog.accept()
+    assert not section.message.isHidden() and "two presets are named" in section.message.text()
+    section.table.setItem(1, 0, QTableWidgetItem("Explain it"))  # the repeat renamed: nothing wrong now
+    assert section.message.text() == "" and section.message.isHidden()
+
+
+def test_preset_names_are_shown_whole(qtbot):
+    dialog = dialog_for(qtbot, Settings())
+    dialog.show()
+    table = dialog.editor("presets").table
+    metrics = table.fontMetrics()
+    for row in range(table.rowCount()):
+        name = table.item(row, 0).text()
+        assert table.columnWidth(0) > metrics.horizontalAdvance(name), name

@@ -36,6 +36,9 @@ FILE_FILTERS = {
 }
 
 
+ERROR_COLOUR = "#c0392b"
+
+
 class PageRangeDialog(QDialog):
     """Asks which pages of an N-page document to recognise; `pages()` once accepted."""
 
@@ -47,8 +50,10 @@ class PageRangeDialog(QDialog):
         self.field = QLineEdit(f"1-{page_count}" if page_count > 1 else "1")
         self.field.setPlaceholderText("e.g. 1-3,7")
         self.field.selectAll()
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b;")
+        self.error = QLabel()  # the count chosen, or why the range cannot be read (in red)
+        # Wide enough for the window manager to show the whole title beside its buttons.
+        title_width = self.fontMetrics().horizontalAdvance(self.windowTitle())
+        self.setMinimumWidth(max(340, int(title_width * 1.4) + 160))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -68,9 +73,11 @@ class PageRangeDialog(QDialog):
             chosen = self._resolve()
         except PageRangeError as error:
             self.error.setText(str(error))
+            self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
             ok = False
         else:
             self.error.setText(f"{len(chosen)} of {self.page_count} pages")
+            self.error.setStyleSheet("")  # a sound range is news, not an error
             ok = True
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 

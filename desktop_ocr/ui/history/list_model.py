@@ -11,17 +11,8 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QAbstractTextDocumentLayout,
-    QIcon,
-    QImage,
-    QPainter,
-    QPalette,
-    QPixmap,
-    QTextDocument,
-)
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
 
 from ...core.history_writer import HistorySync
 from ...core.records import State
@@ -29,11 +20,11 @@ from ...core.session import RecognitionSession
 from ...history import HistoryError, Summary, snippet_html
 from ...history import State as StoreState
 from .preview import preview
+from .row_delegate import HTML_ROLE
 
 PAGE = 100
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole  # the session's record id (None for a row not opened yet)
 STORE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-HTML_ROLE = Qt.ItemDataRole.UserRole + 2
 PRIVATE_MARK = "private"
 
 
@@ -297,40 +288,3 @@ class HistoryListModel(QAbstractListModel):
         row = self._by_store.get(store_id)
         if row is not None:
             self._remove(row)
-
-
-class HistoryDelegate(QStyledItemDelegate):
-    """Paints a row as rich text (title, time, state, then the first line or the match in bold)."""
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        text = index.data(HTML_ROLE) or ""
-        opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
-        document = self._document(text, rect.width())
-        context = QAbstractTextDocumentLayout.PaintContext()
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        group = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(group))
-        painter.save()
-        painter.translate(rect.topLeft())
-        painter.setClipRect(QRectF(0, 0, rect.width(), rect.height()))
-        document.documentLayout().draw(painter, context)
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        height = max(option.fontMetrics.lineSpacing() * 2 + 8, 44)
-        return QSize(200, height)
-
-    @staticmethod
-    def _document(text: str, width: int) -> QTextDocument:
-        document = QTextDocument()
-        document.setDocumentMargin(2)
-        document.setHtml(text)
-        document.setTextWidth(width)
-        return document

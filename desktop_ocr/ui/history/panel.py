@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PIL import Image
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 from ...core.history_writer import DiskImageKeeper, HistorySync
 from ...core.incoming import Decoded, ImageLoader
 from ...core.record_mapping import record_from_stored
-from .list_model import RECORD_ID_ROLE, STORE_ID_ROLE, HistoryDelegate, HistoryListModel
+from .list_model import RECORD_ID_ROLE, STORE_ID_ROLE, HistoryListModel
+from .open_folder import open_folder
+from .row_delegate import HistoryDelegate
 from .undo_delete import UndoDelete
 
 if TYPE_CHECKING:
@@ -95,7 +97,6 @@ class HistoryPanel(QObject):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(lambda: self.model.set_query(self.search.text()))
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.setMinimumWidth(160)
         self._esc_clears = EscClears(self.search)  # Esc in the box clears it (before Stop's Esc)
         self.no_matches = QLabel("")  # a search that finds nothing says so (the list alone is just empty)
         self.no_matches.setVisible(False)
@@ -118,12 +119,14 @@ class HistoryPanel(QObject):
         self.widget = QWidget()
         layout = QVBoxLayout(self.widget)
         layout.setContentsMargins(0, 0, 0, 0)
+        # The search box has the panel's whole width: beside the buttons it was cut to "S…".
+        layout.addWidget(self.search)
         row = QHBoxLayout()
-        row.addWidget(self.search, 1)
         for action in (self.folder_action, self.delete_action, self.clear_action):
             button = QToolButton()
             button.setDefaultAction(action)
             row.addWidget(button)
+        row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(self.no_matches)
         # A set-aside history is said here for the whole session: the status bar's line is
@@ -322,4 +325,4 @@ class HistoryPanel(QObject):
             message = "This record has no image file (history off or private)"
             self.window.statusBar().showMessage(message, 5000)
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        open_folder(path.parent, lambda line: self.window.statusBar().showMessage(line, 10000), self)

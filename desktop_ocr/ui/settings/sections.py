@@ -42,6 +42,9 @@ class HotkeyEditor(Editor):
         line = self.input.findChild(QLineEdit)  # QKeySequenceEdit has no placeholder of its own
         if line is not None:
             line.setPlaceholderText(field.spec.placeholder_text())
+            # A screen reader names the field by its row's label (the label's buddy is the row).
+            line.setAccessibleName(field.spec.label)
+        self.input.setAccessibleName(field.spec.label)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setVisible(False)
@@ -85,7 +88,9 @@ class PresetsEditor(Editor):
     def __init__(self, field: Field, value: object) -> None:
         self.table = self.input = QTableWidget(0, 2)
         self.table.setHorizontalHeaderLabels(["Name", "Prompt"])
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)  # names shown whole
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(140)
         buttons = QHBoxLayout()
@@ -102,7 +107,12 @@ class PresetsEditor(Editor):
         buttons.addStretch(1)
         self.message = QLabel("")
         self.message.setWordWrap(True)
+        self.message.setVisible(False)
         super().__init__(field, value)
+        # A shown complaint follows the edits: fixed presets take it away before OK is pressed.
+        model = self.table.model()
+        for signal in (model.dataChanged, model.rowsInserted, model.rowsRemoved):
+            signal.connect(lambda *_: self._recheck())
         self.row = QWidget()
         column = QVBoxLayout(self.row)
         column.setContentsMargins(0, 0, 0, 0)
@@ -169,9 +179,15 @@ class PresetsEditor(Editor):
             self.presets()
         except prompt_presets.PresetError as error:
             self.message.setText(f"✗ {error}")
+            self.message.setVisible(True)
             return False
         self.message.setText("")
+        self.message.setVisible(False)
         return True
+
+    def _recheck(self) -> None:
+        if self.message.text():  # only a complaint already shown is rechecked
+            self.validate()
 
     def value(self) -> str:
         return prompt_presets.serialize(self.presets())

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QMenu, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QToolBar, QToolButton, QWidget
 
 from ...render.linebreaks import LINE_BREAK_LABELS, LineBreaks
 from . import copying
@@ -28,8 +29,8 @@ class ActionSpec:
 
 
 ACTIONS = (
-    ActionSpec("paste", "Paste", "paste", Key.Paste, "<b>Paste</b> an image or a path: {keys}"),
-    ActionSpec("open", "Open…", "open_files", Key.Open, "<b>Open</b> image files: {keys}"),
+    ActionSpec("paste", "Paste", "paste", Key.Paste, "<b>Paste</b> an image, a path or a PDF's path: {keys}"),
+    ActionSpec("open", "Open…", "open_files", Key.Open, "<b>Open</b> image files or PDFs: {keys}"),
     ActionSpec(
         "snip",
         "Snip",
@@ -74,8 +75,9 @@ TOOLBAR = (
     "copy_button", "lines", "save", "source", "|", "settings",
 )  # fmt: skip
 WELCOME = """<h2>Nothing to read yet</h2><p>Give the window an image:</p><ul>
-<li><b>Drop</b> image files or a picture here</li>{lines}</ul>
-<p>The answer streams in on the right; copy it as text, Markdown, LaTeX or MathML.</p>"""
+<li><b>Drop</b> image files, PDFs or a picture here</li>{lines}</ul>
+<p>A PDF asks which pages to read. The answer streams in on the right;
+copy it as text, Markdown, LaTeX or MathML.</p>"""
 
 
 def build_actions(window: QWidget) -> dict[str, QAction]:
@@ -147,6 +149,19 @@ def lines_box(current: str, changed: Callable[[LineBreaks], None]) -> QComboBox:
     box.setCurrentIndex(max(box.findData(current), 0))
     box.currentIndexChanged.connect(lambda _index: changed(LineBreaks(box.currentData())))
     return box
+
+
+def welcome_page(actions: Mapping[str, QAction]) -> tuple[QWidget, QLabel]:
+    """The empty window's page and its text: a left-aligned block (bullets in a straight
+    column) in the middle of the page."""
+    label = QLabel(welcome_text(actions))
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    label.setWordWrap(True)
+    label.setMaximumWidth(label.fontMetrics().averageCharWidth() * 72)
+    page = QWidget()
+    layout = QHBoxLayout(page)
+    layout.addWidget(label, 0, Qt.AlignmentFlag.AlignCenter)
+    return page, label
 
 
 def welcome_text(actions: Mapping[str, QAction]) -> str:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetricsF, QImage, QPain
 from PySide6.QtSvg import QSvgRenderer
 
 from ...render.math import MathSvg
+from ...render.style import ALONE_SCALE
 
 # MathJax's em is the text's font size; these match its x-height to sans-serif UI fonts,
 # which run larger than Computer Modern's.
@@ -33,9 +34,12 @@ def formula_image(
     color: QColor,
     device_pixel_ratio: float,
     display: bool,
+    alone: bool = False,
 ) -> QImage:
+    """`alone`: the formula is the whole answer, drawn larger than a display formula among text."""
     metrics = QFontMetricsF(font)
-    em = max(float(QFontInfo(font).pixelSize()), 8.0) * (DISPLAY_SCALE if display else INLINE_SCALE)
+    scale = (DISPLAY_SCALE * (ALONE_SCALE if alone else 1.0)) if display else INLINE_SCALE
+    em = max(float(QFontInfo(font).pixelSize()), 8.0) * scale
     width = max(formula.width_em * em, 1.0)
     ascent, depth = formula.ascent_em * em, formula.depth_em * em
     top, bottom = (

@@ -10,7 +10,6 @@ from PySide6.QtCore import QMimeData, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -97,22 +96,21 @@ class MainWindow(QMainWindow):
         self.lines_box = window_actions.lines_box(self.settings.line_breaks, self.set_line_breaks)
         self.view.lines = LineBreaks(self.lines_box.currentData())
         widgets: dict[str, QWidget | list[QWidget]] = {
-            "question": [self.question.mode_box, self.question.custom_prompt],
+            "question": self.question.mode_box,
             "copy_button": button,
             "lines": self.lines_box,
         }
         toolbar = window_actions.build_toolbar(actions, widgets)
         self.addToolBar(toolbar)
-        self.question.bind(toolbar)
+        self.addToolBarBreak()
+        self.addToolBar(self.question.prompt_bar)
         self.action_states = ActionStates(self.session, self.current_record, actions)
         self.history.list_view.selectionModel().currentChanged.connect(
             lambda *_: self.action_states.changed()
         )
-        self.welcome = QLabel(window_actions.welcome_text(actions))
-        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome.setWordWrap(True)
+        welcome_page, self.welcome = window_actions.welcome_page(actions)
         self.pages = QStackedWidget()  # the welcome until the first image comes in
-        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(welcome_page)
         self.pages.addWidget(splitter)
         self.setCentralWidget(self.pages)
         self.history.reveal = lambda: self.pages.setCurrentIndex(1)

@@ -8,13 +8,29 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 from ...core.session import RecognitionSession
 
 
+class StatusGroup(QLabel):
+    """One group of the status bar's right side (marks, stats, model): set apart from the next
+    by a rule and padding, and hidden while it has nothing to say (no stray rule)."""
+
+    STYLE = "QLabel { border-left: 1px solid palette(mid); padding-left: 8px; padding-right: 4px; }"
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setStyleSheet(self.STYLE)
+        self.setVisible(bool(text))
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 class ModelStatus(QObject):
     """Shows the session's loading signals in `bar`'s permanent widgets."""
 
     def __init__(self, session: RecognitionSession, bar: QStatusBar) -> None:
         super().__init__(bar)
         self.session, self.bar = session, bar
-        self.label = QLabel("loading model…")
+        self.label = StatusGroup("loading model…")
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.setRange(0, 0)

@@ -1,11 +1,11 @@
-"""The toolbar's question: a mode box (built-in modes, then the user's presets) and a custom prompt."""
+"""The toolbar's question: a mode box (built-in modes, then the user's presets) and a custom
+prompt in a toolbar row of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QLineEdit, QToolBar
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QSizePolicy, QToolBar
 
 from ...engine.presets import Preset
 from ...engine.prompts import Mode, prompt_for
@@ -25,20 +25,18 @@ class QuestionBox:
         self.custom_prompt = QLineEdit()
         self.custom_prompt.setPlaceholderText("Your question about the image")
         self.custom_prompt.setAccessibleName("Custom prompt")
-        self.custom_prompt.setMinimumWidth(260)
-        self.custom_prompt.setVisible(False)
-        # A widget in a QToolBar is shown and hidden through its action (the toolbar's own
-        # layout overrides the widget's setVisible): bind() finds it once it is in the toolbar.
-        self._prompt_action: QAction | None = None
+        # The prompt has a toolbar row of its own, the window's whole width: in the main
+        # toolbar it pushed Save as, Edit source and Settings out of sight.
+        self.prompt_bar = QToolBar("Custom prompt")
+        self.prompt_bar.setMovable(False)
+        self.prompt_bar.setFloatable(False)
+        self.prompt_bar.toggleViewAction().setEnabled(False)  # shown by the mode, not by a menu
+        self.prompt_bar.addWidget(QLabel("Prompt: "))
+        self.prompt_bar.addWidget(self.custom_prompt)
+        self.custom_prompt.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.prompt_bar.setVisible(False)
         self.fill(presets, current)
         self.mode_box.currentIndexChanged.connect(lambda _i: self._chosen())
-
-    def bind(self, toolbar: QToolBar) -> None:
-        """Show and hide the prompt field through its toolbar action from now on."""
-        for action in toolbar.actions():
-            if toolbar.widgetForAction(action) is self.custom_prompt:
-                self._prompt_action = action
-        self._show_prompt()
 
     def _chosen(self) -> None:
         self._show_prompt()
@@ -50,10 +48,7 @@ class QuestionBox:
         return self.mode_box.currentData() == "custom"
 
     def _show_prompt(self) -> None:
-        if self._prompt_action is not None:
-            self._prompt_action.setVisible(self.custom)
-        else:
-            self.custom_prompt.setVisible(self.custom)
+        self.prompt_bar.setVisible(self.custom)
 
     def fill(self, presets: Sequence[Preset], current: str) -> None:
         """The built-in modes, then the user's presets (so Recognize again can use one)."""

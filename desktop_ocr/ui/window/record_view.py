@@ -28,6 +28,7 @@ from ..history.panel import HistoryPanel
 from .codes_strip import CodesStrip
 from .document_pages import DocumentPages, PageBar, image_area, scroll_to_page
 from .image_view import ImageView
+from .model_status import StatusGroup
 from .profile_limits import FOLLOW_UP_IMAGE, limit_follow_up
 from .result_pane import ResultPane
 from .uncertain import EditorTips, SpanNavigator, mark_editor, record_marks, select_in_editor, show_tip
@@ -81,7 +82,7 @@ class RecordView(QObject):
         row.addWidget(self.follow_up)
         row.addWidget(self.ask_button)
         self.marks = SpanNavigator()
-        self.marks_label, self.stats_label = QLabel(""), QLabel("")
+        self.marks_label, self.stats_label = StatusGroup(), StatusGroup()
         self.lines = LineBreaks.KEEP  # how the pane shows a finished answer's line breaks
         self.profile: ModelProfile | None = None  # the loaded model family's limits
         history.list_view.selectionModel().currentChanged.connect(lambda *_: self.show_current())

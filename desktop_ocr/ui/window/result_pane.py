@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 from ...render.markdown import FORMULA_SCHEME, Document, MarkdownRenderer
 from ...render.marks import MARK_ANCHOR, Span
 from ...render.math import MathError, MathRenderer
+from ...render.style import pane_style_sheet
 from .formula_images import formula_image
 
 UPDATE_INTERVAL_MS = 66  # at most ~15 renders a second while streaming
@@ -50,6 +51,7 @@ class ResultPane(QTextBrowser):
         self._timer.setInterval(UPDATE_INTERVAL_MS)
         self._timer.timeout.connect(self._render)
         self.renders = 0
+        self._follow_palette()
 
     @property
     def text(self) -> str:
@@ -188,14 +190,14 @@ class ResultPane(QTextBrowser):
             return None
         color = mark_color(self.palette()) if formula.marks else self.palette().text().color()
         ratio = self.devicePixelRatioF()
-        key = (formula.tex, formula.display, color.rgba(), ratio, self.font().toString())
+        key = (formula.tex, formula.display, formula.alone, color.rgba(), ratio, self.font().toString())
         image = self._images.get(key)
         if image is None:
             try:
                 svg = self.math.render(formula.tex, formula.display)
             except MathError:
                 return None
-            image = formula_image(svg, self.font(), color, ratio, formula.display)
+            image = formula_image(svg, self.font(), color, ratio, formula.display, formula.alone)
             if len(self._images) > 1024:
                 self._images.clear()
             self._images[key] = image
@@ -203,9 +205,17 @@ class ResultPane(QTextBrowser):
 
     def changeEvent(self, event: Any) -> None:
         super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange:
+            self._follow_palette()
         if event.type() in (event.Type.PaletteChange, event.Type.FontChange) and self._text:
             self._images.clear()
             self._render()
+
+    def _follow_palette(self) -> None:
+        """Code's tint and the room around tables, in this palette's colours (read at each setHtml)."""
+        palette = self.palette()
+        sheet = pane_style_sheet(palette.base().color().name(), palette.text().color().name())
+        self.document().setDefaultStyleSheet(sheet)
 
     def formula_at_position(self, position: Any) -> str | None:
         """The LaTeX of the formula image under a viewport point, if any."""
