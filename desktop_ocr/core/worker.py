@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ class WorkerSignals(QObject):
     chunk = Signal(int, str)  # request id, text
     finished = Signal(int, object)  # request id, Answer
     failed = Signal(int, object)  # request id, Failure
+    released = Signal()  # the old model was dropped: collect what cycles still hold, on the GUI thread
 
 
 class _ShuttingDown(Exception):
@@ -127,13 +127,13 @@ class EngineWorker(QObject):
                 self._state.current = None
 
     def release(self) -> None:
-        """Free the current model here and now, on this thread.
-
-        Left to the cyclic garbage collector, the old model's tensors would be freed at a
-        random moment on whatever thread allocates, possibly while the next model loads.
-        """
+        """Drop the current model: its memory goes here and now, but for what reference cycles
+        hold, which `released` asks the GUI thread to collect (core/collector.py says why a
+        collection must never run on this thread)."""
+        if self.backend is None:
+            return
         self.backend = None
-        gc.collect()
+        self.signals.released.emit()
 
     def _on_download(self, done: int, total: int) -> None:
         if self._state.shutting_down:

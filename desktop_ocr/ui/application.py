@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from ..config import RunFlags
 from ..core import incoming as inputs
+from ..core.collector import GuiThreadCollector
 from ..core.document_run import DocumentRun, DocumentRuns
 from ..core.failures import Failure, Wording, word_load_failure, word_run_failure
 from ..core.incoming import Incoming, SourceKind
@@ -91,6 +92,8 @@ class App(QObject):
         self._snip_private = False  # this snip's answer is never recorded
         self._snips = 0
         self._shut = False  # shut_down ran (it is called from the window's close and from quit)
+        self.collector = GuiThreadCollector(parent=self)
+        self.collector.start()
         self._connect()
         self.session.load()
 
@@ -111,6 +114,7 @@ class App(QObject):
             lambda failure: self.window.say(word_load_failure(failure), retry=self.reload_model)
         )
         session.finished.connect(self._on_answer_ended)
+        session.worker.signals.released.connect(self.collector.collect)
         session.failed.connect(self._on_failed)
         self.intake.view_ready.connect(window.view.show_view_image)
         self.intake.refused.connect(window.show_status)
@@ -357,3 +361,4 @@ class App(QObject):
         self.documents.shut_down()
         self.session.shut_down()
         self.history.close()
+        self.collector.stop()
