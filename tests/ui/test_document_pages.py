@@ -11,12 +11,12 @@ three = documents.three  # the 3-page PDF fixture
 
 
 def shown(app):
-    return app.window.view.image_view._item.pixmap().toImage()
+    return app.window.view.image_view.picture
 
 
 def fitted(view) -> bool:
     """The whole picture is in the view and fills it across or down (fitInView keeps 2 px margins)."""
-    drawn = view.mapFromScene(view._item.sceneBoundingRect()).boundingRect()
+    drawn = view.drawn_rect()
     port = view.viewport().rect()
     inside = port.adjusted(-1, -1, 1, 1).contains(drawn)
     return inside and (port.width() - drawn.width() <= 6 or port.height() - drawn.height() <= 6)

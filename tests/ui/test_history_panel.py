@@ -113,9 +113,7 @@ def test_restart_shows_old_records_and_search_highlights(qtbot, make_app):
 
     assert QGuiApplication.clipboard().text().strip() == "invoice 2024 total"
     record_id = app.window.history.current_id()
-    qtbot.waitUntil(
-        lambda: not app.window.view.image_view._item.pixmap().isNull()
-    )  # read back off the GUI thread
+    qtbot.waitUntil(lambda: not app.window.view.image_view.picture.isNull())  # read back off the GUI thread
     assert app.stored_id(record_id) is not None
     app.window.history.search.clear()
     qtbot.waitUntil(lambda: app.window.history.model.rowCount() == 2)

@@ -47,7 +47,7 @@ def test_a_page_range_runs_those_pages_in_order_as_one_document(qtbot, make_app,
     text = record.transcript()
     assert text.index(page_marker(3)) < text.index(page_marker(1)) and page_marker(2) not in text
     assert len(app.records) == 1 and record.state is State.DONE
-    assert not app.window.view.image_view._item.pixmap().isNull()  # the page under way was shown
+    assert not app.window.view.image_view.picture.isNull()  # the page under way was shown
 
 
 def test_cancelling_the_page_range_is_one_status_line(qtbot, make_app, three, monkeypatch):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPixmap, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QWidget
 
@@ -34,6 +34,15 @@ class ImageView(QGraphicsView):
     def zoom(self, factor: float) -> None:
         self.fitted = False
         self.scale(factor, factor)
+
+    @property
+    def picture(self) -> QImage:
+        """What is shown (a null image when nothing is)."""
+        return self._item.pixmap().toImage()
+
+    def drawn_rect(self) -> QRect:
+        """Where the picture is drawn, in the viewport's coordinates."""
+        return self.mapFromScene(self._item.sceneBoundingRect()).boundingRect()
 
     @property
     def scale_factor(self) -> float:
