@@ -290,7 +290,9 @@ def test_ten_thousand_records_open_lazily(qtbot, make_app, count, monkeypatch):
     assert "answer 9999" in model.data(model.index(0))  # newest first
     port = view.viewport().rect()
     painted = [r for r in range(model.rowCount()) if view.visualRect(model.index(r)).intersects(port)]
-    assert painted and len(set(thumbnails)) <= len(painted)  # pictures of the rows on screen only
+    # Pictures of the rows on screen only, and of the one row Qt measures for the uniform row
+    # height (the delegate's size hint reads that row's style options); not the page's 100.
+    assert painted and len(set(thumbnails)) <= len(painted) + 1
     view.scrollToBottom()  # reaching the end of the page asks for the next one
     qtbot.waitUntil(lambda: model.rowCount() == 2 * PAGE, timeout=60_000)
     assert sum(listed) == 2 * PAGE and "answer 9899" in model.data(model.index(PAGE))
