@@ -1,8 +1,8 @@
 """A desktop of the screenshots' own: Xvfb, a private session D-Bus and openbox, and its tools.
 
-The same desktop the journey tests use (tests/journeys/desktop.py, which _dev may not import),
-without the accessibility bus: the screenshots wait on what they see (windows, pixels, the
-history's database), not on the accessibility tree.
+The journey tests build theirs on `start_xvfb` and `start_session_bus` here, adding the
+accessibility bus; the screenshots wait on what they see (windows, pixels, the history's
+database), not on the accessibility tree.
 """
 
 from __future__ import annotations
@@ -82,18 +82,47 @@ class Desktop:
 
 
 @contextmanager
-def _process(command: list[str], **kwargs: object) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(command, **kwargs)  # type: ignore[call-overload]
+def process(command: list[str], **kwargs: object) -> Iterator[subprocess.Popen[bytes]]:
+    """A background process for the `with` block's life: terminated (then killed) after it."""
+    started = subprocess.Popen(command, **kwargs)  # type: ignore[call-overload]
     try:
-        yield process
+        yield started
     finally:
-        if process.poll() is None:
-            process.terminate()
+        if started.poll() is None:
+            started.terminate()
             try:
-                process.wait(10)
+                started.wait(10)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+                started.kill()
+                started.wait(10)
+
+
+def start_xvfb(stack: ExitStack, width: int, height: int) -> str:
+    """Xvfb (24-bit, -noreset) for the life of `stack`; its display, ":N"."""
+    read, write = os.pipe()
+    screen = f"{width}x{height}x24"
+    xvfb = stack.enter_context(process(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", screen, "-noreset", "-nolisten", "tcp"],
+        pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    if not number or xvfb.poll() is not None:
+        raise RuntimeError("Xvfb did not start")
+    return f":{number}"
+
+
+def start_session_bus(stack: ExitStack, folder: Path) -> str:
+    """A session dbus-daemon without service files, for the life of `stack`; its address."""
+    config = folder / "session.conf"
+    config.write_text(SESSION_BUS_CONFIG.format(folder=folder))
+    bus = stack.enter_context(process(
+        ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))  # fmt: skip
+    address = str(bus.stdout.readline()).strip() if bus.stdout else ""
+    if not address:
+        raise RuntimeError("dbus-daemon printed no address")
+    return address
 
 
 @contextmanager
@@ -106,28 +135,10 @@ def desktop(width: int, height: int) -> Iterator[Desktop]:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="desktop-ocr-shots-x-")))
         runtime = folder / "run"
         runtime.mkdir(mode=0o700)
-        read, write = os.pipe()
-        screen = f"{width}x{height}x24"
-        xvfb = stack.enter_context(_process(
-            ["Xvfb", "-displayfd", str(write), "-screen", "0", screen, "-noreset", "-nolisten", "tcp"],
-            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
-        os.close(write)
-        with os.fdopen(read) as pipe:
-            number = pipe.readline().strip()
-        if not number or xvfb.poll() is not None:
-            raise RuntimeError("Xvfb did not start")
-        config = folder / "session.conf"
-        config.write_text(SESSION_BUS_CONFIG.format(folder=folder))
-        bus = stack.enter_context(_process(
-            ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))  # fmt: skip
-        address = str(bus.stdout.readline()).strip() if bus.stdout else ""
-        if not address:
-            raise RuntimeError("dbus-daemon printed no address")
-        found = Desktop(f":{number}", address, runtime)
+        display = start_xvfb(stack, width, height)
+        address = start_session_bus(stack, folder)
+        found = Desktop(display, address, runtime)
         logs = stack.enter_context(open(folder / "openbox.log", "w"))
-        stack.enter_context(
-            _process(["openbox"], env={**os.environ, **found.env()}, stdout=logs, stderr=logs)
-        )
+        stack.enter_context(process(["openbox"], env={**os.environ, **found.env()}, stdout=logs, stderr=logs))
         wait_until(lambda: "_NET_SUPPORTING_WM_CHECK" in found.run("xprop", "-root"), "openbox", 30)
         yield found

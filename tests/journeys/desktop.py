@@ -13,23 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-T = TypeVar("T")
+from desktop_ocr._dev.desktop import process, start_session_bus, start_xvfb
 
-# Only what the journeys start themselves lives on this bus: no service files, so nothing of the
-# machine's (a notification daemon, a portal) is activated behind the test's back.
-SESSION_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={folder}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
+T = TypeVar("T")
 
 AT_SPI_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 
@@ -89,21 +75,6 @@ def _require(*programs: str) -> None:
 
 
 @contextmanager
-def _process(command: list[str], **kwargs) -> Iterator[subprocess.Popen]:
-    process = subprocess.Popen(command, **kwargs)
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-
-
-@contextmanager
 def desktop(width: int = 1600, height: int = 1000) -> Iterator[Desktop]:
     """Start Xvfb (24-bit, -noreset), a session bus, the AT-SPI bus and openbox; stop them after."""
     _require("Xvfb", "openbox", "dbus-daemon", "xdotool", "xclip", "xwininfo")
@@ -111,37 +82,18 @@ def desktop(width: int = 1600, height: int = 1000) -> Iterator[Desktop]:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="desktop-ocr-journey-")))
         runtime = folder / "run"
         runtime.mkdir(mode=0o700)
-        read, write = os.pipe()
-        xvfb = stack.enter_context(
-            _process(
-                ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-noreset",
-                 "-nolisten", "tcp"],
-                pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )
-        )  # fmt: skip
-        os.close(write)
-        with os.fdopen(read) as pipe:
-            number = pipe.readline().strip()
-        assert number and xvfb.poll() is None, "Xvfb did not start"
-        config = folder / "session.conf"
-        config.write_text(SESSION_BUS_CONFIG.format(folder=folder))
-        bus = stack.enter_context(
-            _process(
-                ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            )
-        )  # fmt: skip
-        assert bus.stdout is not None
-        address = bus.stdout.readline().strip()
-        assert address, "dbus-daemon printed no address"
-        found = Desktop(f":{number}", address, runtime, width, height)
+        # No service files on the bus: nothing of the machine's (a notification daemon, a portal) is
+        # activated behind the test's back.
+        display = start_xvfb(stack, width, height)
+        address = start_session_bus(stack, folder)
+        found = Desktop(display, address, runtime, width, height)
         env = {**os.environ, **found.env()}
         logs = stack.enter_context(open(folder / "desktop.log", "w"))
-        stack.enter_context(_process([AT_SPI_LAUNCHER, "--launch-immediately", "--a11y=1"], env=env,
+        stack.enter_context(process([AT_SPI_LAUNCHER, "--launch-immediately", "--a11y=1"], env=env,
                                      stdout=logs, stderr=logs))  # fmt: skip
         from .atspi import a11y_bus_address
 
         wait_until(lambda: a11y_bus_address(address), "the AT-SPI bus", 20)
-        stack.enter_context(_process(["openbox"], env=env, stdout=logs, stderr=logs))
+        stack.enter_context(process(["openbox"], env=env, stdout=logs, stderr=logs))
         wait_until(lambda: b"_NET_SUPPORTING_WM_CHECK" in found.run("xprop", "-root").stdout, "openbox", 20)
         yield found
