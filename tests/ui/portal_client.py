@@ -23,7 +23,8 @@ def say(**fields: object) -> None:
     print(json.dumps(fields), flush=True)
 
 
-def read_settings_on_the_shared_connection() -> str:
+def color_scheme_read() -> QDBusMessage:
+    """The portal Settings call Qt's platform theme makes at start on GNOME."""
     read = QDBusMessage.createMethodCall(
         "org.freedesktop.portal.Desktop",
         "/org/freedesktop/portal/desktop",
@@ -31,7 +32,11 @@ def read_settings_on_the_shared_connection() -> str:
         "ReadOne",
     )
     read.setArguments(["org.freedesktop.appearance", "color-scheme"])
-    reply = QDBusConnection.sessionBus().call(read, timeout=5000)
+    return read
+
+
+def read_settings_on_the_shared_connection() -> str:
+    reply = QDBusConnection.sessionBus().call(color_scheme_read(), timeout=5000)
     return reply.errorMessage() if reply.type() == QDBusMessage.MessageType.ErrorMessage else ""
 
 

@@ -9,6 +9,7 @@ import desktop_ocr
 from desktop_ocr.ui.platform.hotkeys.base import Failure
 from desktop_ocr.ui.platform.hotkeys.portal import SHORTCUT_ID, PortalHotkey
 from tests.ui.dbus_session import FakeService, PortalClient, connect
+from tests.ui.portal_client import color_scheme_read
 
 
 @pytest.fixture
@@ -130,14 +131,7 @@ def test_the_hotkey_registers_on_a_connection_of_its_own_after_qt_used_the_share
 def test_a_connection_that_talked_to_the_portal_first_cannot_register_and_says_so(bus_address, portal):
     """The fake keeps the real rule; a hotkey given such a connection fails and names the cause."""
     bus = connect(bus_address)
-    read = QDBusMessage.createMethodCall(
-        "org.freedesktop.portal.Desktop",
-        "/org/freedesktop/portal/desktop",
-        "org.freedesktop.portal.Settings",
-        "ReadOne",
-    )
-    read.setArguments(["org.freedesktop.appearance", "color-scheme"])
-    assert bus.call(read).type() == QDBusMessage.MessageType.ReplyMessage
+    assert bus.call(color_scheme_read()).type() == QDBusMessage.MessageType.ReplyMessage
     hotkey = PortalHotkey("Ctrl+Alt+S", bus=bus)
     assert not hotkey.start()
     assert "An app id is required" in hotkey.error
