@@ -11,6 +11,7 @@ from types import FrameType
 from typing import IO, TYPE_CHECKING
 
 from ..engine import options as defaults
+from ..engine.triton_guard import settle_triton_for_process
 from .output import STDIN, DownloadBar, is_tty
 from .parser import (
     DOCUMENT_FLAGS,
@@ -196,4 +197,6 @@ class CliRun:
 def entry_point() -> None:
     """Console-script entry: exit with main()'s status."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Before the window can load a graphics driver's LLVM, beside which Triton would crash.
+    settle_triton_for_process()
     sys.exit(main())

@@ -24,6 +24,7 @@ from .options import (
 )
 from .repetition import is_runaway
 from .stats import GenerationStats, StopReason
+from .triton_guard import settle_triton, why_no_triton
 
 if TYPE_CHECKING:
     import torch
@@ -85,7 +86,6 @@ class LocalBackend:
         status: Callable[[str], None] | None = None,
     ) -> None:
         import torch
-        from transformers import AutoModelForImageTextToText, AutoProcessor
 
         self.options = options
         self.warm_ups = 0  # finished warm_up() calls
@@ -93,6 +93,12 @@ class LocalBackend:
         self.path = locate_model(options.model, download_progress)
         self.device = resolve_device(options.device)
         self.dtype = resolve_dtype(options.dtype, self.device)
+        # Before anything imports torchvision: it imports Triton, which can crash the process.
+        self.triton = settle_triton(self.device)
+        if self.device == "cuda" and options.compile_decode and not self.triton:
+            say(f"decoding without torch.compile: {why_no_triton()}")
+        from transformers import AutoModelForImageTextToText, AutoProcessor
+
         self.profile: ModelProfile = profile_for_folder(self.path, options.model)
         say(f"loading {options.model} on {self.device} ({dtype_name(self.dtype)})")
         try:
@@ -253,7 +259,8 @@ class LocalBackend:
     @property
     def compile_decode(self) -> bool:
         """Static cache + compiled decode: on CUDA unless the option turns it off."""
-        return self.force_static_cache or (self.options.compile_decode and self.device == "cuda")
+        compiled = self.options.compile_decode and self.device == "cuda" and self.triton
+        return self.force_static_cache or compiled
 
     def warm_up(self, cancel: CancelToken | None = None) -> None:
         """Run a small image through the whole path once, so the first real snip is not cold.
