@@ -55,3 +55,32 @@ def test_the_welcome_page_lists_its_ways_in_a_straight_column_and_names_pdfs(win
     label = window.welcome
     assert label.alignment() & Qt.AlignmentFlag.AlignLeft
     assert "PDF" in label.text()
+
+
+def _free_room(bar) -> int:
+    """What the status bar's permanent widgets leave for its passing message."""
+    from PySide6.QtWidgets import QWidget
+
+    children = bar.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    return bar.width() - sum(child.width() for child in children if child.isVisible())
+
+
+def test_a_documents_progress_is_read_whole_and_the_model_name_gives_way(qtbot, window):
+    model = "/home/someone/models/prithivMLmods/Qwen2-VL-OCR-2B-Instruct (Qwen2-VL-OCR-2B) · cpu · float32"
+    window.resize(1100, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    window.status.label.setText(model)
+    window.view.stats_label.setText("1260 visual tokens · first token 2.2 s · 12.5 tok/s")
+    bar = window.statusBar()
+    line = "quarterly-report.pdf: page 2 of 3 (page 2)"
+    window.show_status(line, 0)
+    needed = bar.fontMetrics().horizontalAdvance(line)
+    qtbot.waitUntil(lambda: _free_room(bar) >= needed)
+    label = window.status.label
+    assert label.toolTip() == model and label.text() == model  # the whole name stays at hand
+    assert label.accessibleName() == model
+    assert window.view.stats_label.toolTip() == ""  # the stats were not needed to give way
+    bar.clearMessage()
+    qtbot.waitUntil(lambda: label.width() >= label.sizeHint().width())
+    assert label.toolTip() == ""

@@ -36,6 +36,7 @@ from .model_status import ModelStatus
 from .profile_limits import limit_follow_up, limit_mode_box
 from .question_box import QuestionBox
 from .record_view import RecordView
+from .status_bar import StatusRoom
 
 
 class MainWindow(QMainWindow):
@@ -118,6 +119,9 @@ class MainWindow(QMainWindow):
         self.status = ModelStatus(self.session, self.statusBar())
         for widget in (view.marks_label, view.stats_label, self.status.progress, self.status.label):
             self.statusBar().addPermanentWidget(widget)
+        # A document's progress is read whole: the model's name gives way first, then the stats.
+        giving_way = [self.status.label, view.stats_label, view.marks_label]
+        self.status_room = StatusRoom(self.statusBar(), giving_way)
         self.resize(1100, 700)
         if self.store is not None:
             geometry.restore(self, self.store)

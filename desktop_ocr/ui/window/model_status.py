@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+from PySide6.QtWidgets import QProgressBar, QStatusBar
 
 from ...core.session import RecognitionSession
-
-
-class StatusGroup(QLabel):
-    """One group of the status bar's right side (marks, stats, model): set apart from the next
-    by a rule and padding, and hidden while it has nothing to say (no stray rule)."""
-
-    STYLE = "QLabel { border-left: 1px solid palette(mid); padding-left: 8px; padding-right: 4px; }"
-
-    def __init__(self, text: str = "") -> None:
-        super().__init__(text)
-        self.setStyleSheet(self.STYLE)
-        self.setVisible(bool(text))
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self.setVisible(bool(text))
+from .status_bar import StatusGroup
 
 
 class ModelStatus(QObject):

@@ -28,9 +28,9 @@ from ..history.panel import HistoryPanel
 from .codes_strip import CodesStrip
 from .document_pages import DocumentPages, PageBar, image_area, scroll_to_page
 from .image_view import ImageView
-from .model_status import StatusGroup
 from .profile_limits import FOLLOW_UP_IMAGE, limit_follow_up
 from .result_pane import ResultPane
+from .status_bar import StatusGroup
 from .uncertain import EditorTips, SpanNavigator, mark_editor, record_marks, select_in_editor, show_tip
 
 
