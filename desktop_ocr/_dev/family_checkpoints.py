@@ -201,7 +201,8 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
     return _save(folder, model, config, processor, generation, std, seed)
 
 
-def _paddleocr_vl(folder: Path, std: float, seed: int) -> Path:
+def _paddleocr_vl(folder: Path, std: float, seed: int, template: str) -> Path:
+    """PaddleOCR-VL or 1.5: one architecture and tokenizer; 1.5 changed the chat template."""
     import transformers as tf
     from transformers.models.paddleocr_vl import PaddleOCRVLImageProcessor, PaddleOCRVLProcessor
 
@@ -241,7 +242,7 @@ def _paddleocr_vl(folder: Path, std: float, seed: int) -> Path:
         min_pixels=147384, max_pixels=2822400, image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5]
     )
     processor = PaddleOCRVLProcessor(
-        image_processor=image_processor, tokenizer=tokenizer, chat_template=templates.PADDLEOCR_VL
+        image_processor=image_processor, tokenizer=tokenizer, chat_template=template
     )
     # The hub's generation_config.json turns the KV cache off (the app turns it back on).
     generation = {"eos_token_id": ids["</s>"], "pad_token_id": ids["<unk>"], "use_cache": False}
@@ -354,7 +355,10 @@ def _lighton_ocr(folder: Path, std: float, seed: int) -> Path:
 BUILDERS: dict[str, Callable[[Path, float, int], Path]] = {
     "qwen2.5-vl": lambda folder, std, seed: _qwen_like(folder, "qwen2.5-vl", std, seed),
     "qwen3-vl": lambda folder, std, seed: _qwen_like(folder, "qwen3-vl", std, seed),
-    "paddleocr-vl": _paddleocr_vl,
+    "paddleocr-vl": lambda folder, std, seed: _paddleocr_vl(folder, std, seed, templates.PADDLEOCR_VL),
+    "paddleocr-vl-1.5": lambda folder, std, seed: _paddleocr_vl(
+        folder, std, seed, templates.PADDLEOCR_VL_1_5
+    ),
     "glm-ocr": _glm_ocr,
     "lighton-ocr-2": _lighton_ocr,
 }

@@ -45,6 +45,25 @@ QWEN3_PROMPT = (
 PADDLE_PROMPT = (
     "<|begin_of_sentence|>User: <|IMAGE_START|><|IMAGE_PLACEHOLDER|><|IMAGE_END|>{question}\nAssistant: "
 )
+# PaddlePaddle/PaddleOCR-VL-1.5's template is 1.0's with a newline after "Assistant:": PaddleFormers'
+# examples/best_practices/PaddleOCR-VL-1.5/table_ocr.md (@038ba22d) says 1.5's chat_template was
+# updated and registers it as "paddleocr_vl_v15": "User: {{content}}\nAssistant:\n" after
+# "<|begin_of_sentence|>"; a port's template checked byte for byte against the 1.5 processor's
+# apply_chat_template ends the same way.
+PADDLE_1_5_PROMPT = (
+    "<|begin_of_sentence|>User: <|IMAGE_START|><|IMAGE_PLACEHOLDER|><|IMAGE_END|>{question}\nAssistant:\n"
+)
+# PaddleOCR-VL-1.5's task prompts (its model card's PROMPTS, as copied by vLLM's recipe page
+# recipes.vllm.ai/PaddlePaddle/PaddleOCR-VL-1.5 and PaddleFormers' guide): 1.0's four, plus
+# spotting and seals.
+PADDLE_1_5_TASKS = {
+    "OCR:",
+    "Table Recognition:",
+    "Formula Recognition:",
+    "Chart Recognition:",
+    "Spotting:",
+    "Seal Recognition:",
+}
 # zai-org/GLM-OCR@2e85a628 chat template rendered with the real tokenizer (ids 59248 59250
 # 59253 10 59256 59280… 59257 …, 59254 10): no newline between the image and the prompt.
 GLM_PROMPT = "[gMASK]<sop><|user|>\n<|begin_of_image|><|image|><|end_of_image|>{question}<|assistant|>\n"
@@ -63,6 +82,10 @@ TOKENS: dict[str, tuple[str, list[str], str]] = {
     "qwen3-vl": ("<|image_pad|>", ["<|im_end|>", "<|endoftext|>"], "<|endoftext|>"),
     # PaddleOCR-VL generation_config.json: {"eos_token_id": 2 (</s>), "pad_token_id": 0 (<unk>)}.
     "paddleocr-vl": ("<|IMAGE_PLACEHOLDER|>", ["</s>"], "<unk>"),
+    # PaddleOCR-VL-1.5 keeps the tokenizer (eos "</s>", pad "<unk>", image_token
+    # "<|IMAGE_PLACEHOLDER|>" in a 1.5 fine-tune's tokenizer_config.json) and PaddleFormers' 1.5
+    # guide generates with eos_token_id 2, pad_token_id 0.
+    "paddleocr-vl-1.5": ("<|IMAGE_PLACEHOLDER|>", ["</s>"], "<unk>"),
     # GLM-OCR generation_config.json: eos [59246 <|endoftext|>, 59253 <|user|>], pad 59246.
     "glm-ocr": ("<|image|>", ["<|endoftext|>", "<|user|>"], "<|endoftext|>"),
     # LightOnOCR-2-1B config.json: image_token_id 151655 (<|image_pad|>), eos 151645, pad
@@ -119,6 +142,9 @@ def _picture() -> Image.Image:
         ("qwen3-vl", PROMPTS[Mode.TEXT], QWEN3_PROMPT.format(question=PROMPTS[Mode.TEXT])),
         ("paddleocr-vl", PROMPTS[Mode.TEXT], PADDLE_PROMPT.format(question="OCR:")),
         ("paddleocr-vl", "Table Recognition:", PADDLE_PROMPT.format(question="Table Recognition:")),
+        ("paddleocr-vl-1.5", PROMPTS[Mode.TEXT], PADDLE_1_5_PROMPT.format(question="OCR:")),
+        ("paddleocr-vl-1.5", "Spotting:", PADDLE_1_5_PROMPT.format(question="Spotting:")),
+        ("paddleocr-vl-1.5", "Seal Recognition:", PADDLE_1_5_PROMPT.format(question="Seal Recognition:")),
         ("glm-ocr", PROMPTS[Mode.TEXT], GLM_PROMPT.format(question="Text Recognition:")),
         ("glm-ocr", PROMPTS[Mode.LATEX], GLM_PROMPT.format(question="Formula Recognition:")),
         ("lighton-ocr-2", PROMPTS[Mode.MARKDOWN], LIGHTON_PROMPT),
@@ -182,12 +208,16 @@ def test_image_processor_settings_are_the_hub_settings(root, family):
         assert type(image).__name__ == "Glm46VImageProcessor"  # the hub's image_processor_type
 
 
+def test_paddleocr_vl_1_5_offers_its_cards_task_prompts():
+    assert set(BY_KEY["paddleocr-vl-1.5"].prompts.values()) == PADDLE_1_5_TASKS
+
+
 def test_generation_settings_the_app_keeps_are_the_hub_settings(root):
     """Greedy decoding keeps the repetition penalty, so it must be the released one."""
     # Qwen2.5-VL's generation_config: "repetition_penalty": 1.05 (as Qwen2-VL's).
     assert _files(root, "qwen2.5-vl")[1].repetition_penalty == 1.05
     # Qwen3-VL-2B-Instruct and the specialists ship none (1.0).
-    for family in ("qwen3-vl", "paddleocr-vl", "glm-ocr", "lighton-ocr-2"):
+    for family in ("qwen3-vl", "paddleocr-vl", "paddleocr-vl-1.5", "glm-ocr", "lighton-ocr-2"):
         assert _files(root, family)[1].repetition_penalty in (None, 1.0)
     # PaddleOCR-VL's generation_config.json: "use_cache": false (the app turns the cache on).
     assert _files(root, "paddleocr-vl")[1].use_cache is False
