@@ -201,7 +201,8 @@ def _qwen_like(folder: Path, family: str, std: float, seed: int) -> Path:
     return _save(folder, model, config, processor, generation, std, seed)
 
 
-def _paddleocr_vl(folder: Path, std: float, seed: int) -> Path:
+def _paddleocr_vl(folder: Path, std: float, seed: int, template: str) -> Path:
+    """PaddleOCR-VL or 1.5: one architecture and tokenizer; 1.5 changed the chat template."""
     import transformers as tf
     from transformers.models.paddleocr_vl import PaddleOCRVLImageProcessor, PaddleOCRVLProcessor
 
@@ -241,7 +242,7 @@ def _paddleocr_vl(folder: Path, std: float, seed: int) -> Path:
         min_pixels=147384, max_pixels=2822400, image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5]
     )
     processor = PaddleOCRVLProcessor(
-        image_processor=image_processor, tokenizer=tokenizer, chat_template=templates.PADDLEOCR_VL
+        image_processor=image_processor, tokenizer=tokenizer, chat_template=template
     )
     # The hub's generation_config.json turns the KV cache off (the app turns it back on).
     generation = {"eos_token_id": ids["</s>"], "pad_token_id": ids["<unk>"], "use_cache": False}
@@ -338,23 +339,42 @@ def _lighton_ocr(folder: Path, std: float, seed: int) -> Path:
     text, vision = _sized(text, vision, FULL["lighton-ocr-2"], std)
     config = tf.LightOnOcrConfig(vision_config=vision, text_config=text, image_token_id=ids["<|image_pad|>"])
     model = tf.LightOnOcrForConditionalGeneration
+    # The hub's preprocessor_config.json: Pixtral's, 14 px patches up to a 1540 px longest edge,
+    # CLIP's mean and std (written out rather than left to the class defaults).
+    clip_mean, clip_std = [0.48145466, 0.4578275, 0.40821073], [0.26862954, 0.26130258, 0.27577711]
     processor = tf.LightOnOcrProcessor(
         image_processor=tf.PixtralImageProcessor(
-            patch_size={"height": 14, "width": 14}, size={"longest_edge": 1540}
+            patch_size={"height": 14, "width": 14},
+            size={"longest_edge": 1540},
+            image_mean=clip_mean,
+            image_std=clip_std,
         ),
         tokenizer=tokenizer,
         patch_size=14,
         spatial_merge_size=2,
         chat_template=templates.LIGHTON_OCR,
     )
-    generation = {"eos_token_id": ids["<|im_end|>"], "pad_token_id": ids["<|endoftext|>"]}
+    # The hub's generation_config.json ends on <|im_end|> or <|endoftext|> (config.json names
+    # only the first) and samples at 0.2; the app decodes greedily regardless.
+    generation = {
+        "bos_token_id": ids["<|endoftext|>"],
+        "eos_token_id": [ids["<|im_end|>"], ids["<|endoftext|>"]],
+        "pad_token_id": ids["<|endoftext|>"],
+        "do_sample": True,
+        "temperature": 0.2,
+        "top_k": 0,
+        "top_p": 0.9,
+    }
     return _save(folder, model, config, processor, generation, std, seed)
 
 
 BUILDERS: dict[str, Callable[[Path, float, int], Path]] = {
     "qwen2.5-vl": lambda folder, std, seed: _qwen_like(folder, "qwen2.5-vl", std, seed),
     "qwen3-vl": lambda folder, std, seed: _qwen_like(folder, "qwen3-vl", std, seed),
-    "paddleocr-vl": _paddleocr_vl,
+    "paddleocr-vl": lambda folder, std, seed: _paddleocr_vl(folder, std, seed, templates.PADDLEOCR_VL),
+    "paddleocr-vl-1.5": lambda folder, std, seed: _paddleocr_vl(
+        folder, std, seed, templates.PADDLEOCR_VL_1_5
+    ),
     "glm-ocr": _glm_ocr,
     "lighton-ocr-2": _lighton_ocr,
 }

@@ -21,19 +21,32 @@ QWEN3_VL = (
     "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
 )
 
-# PaddleOCR-VL (ERNIE-4.5 style "User: …\nAssistant: "); an answer closes with "</s>", the
-# eos token (the hub's chat_template.jinja sets eos_token, not the sep token, after it). The
-# newline is an expression: apply_chat_template's trim_blocks drops one written after a tag.
-PADDLEOCR_VL = (
-    "<|begin_of_sentence|>{% for message in messages %}"
-    "{% if message['role'] == 'user' %}User: "
-    "{% for content in message['content'] %}"
-    "{% if content['type'] == 'image' %}<|IMAGE_START|><|IMAGE_PLACEHOLDER|><|IMAGE_END|>"
-    "{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}{% endfor %}{{ '\\n' }}"
-    "{% elif message['role'] == 'assistant' %}Assistant: "
-    "{% for content in message['content'] %}{{ content['text'] }}{% endfor %}</s>"
-    "{% endif %}{% endfor %}{% if add_generation_prompt %}Assistant: {% endif %}"
-)
+
+def _paddle_template(answer_prefix: str) -> str:
+    """PaddleOCR-VL's ERNIE-4.5 style "User: …\\n" turns; answers start with `answer_prefix`.
+
+    An answer closes with "</s>", the eos token (the hub's chat_template.jinja sets eos_token,
+    not the sep token, after it). Newlines are expressions: apply_chat_template's trim_blocks
+    drops one written after a tag.
+    """
+    return (
+        "<|begin_of_sentence|>{% for message in messages %}"
+        "{% if message['role'] == 'user' %}User: "
+        "{% for content in message['content'] %}"
+        "{% if content['type'] == 'image' %}<|IMAGE_START|><|IMAGE_PLACEHOLDER|><|IMAGE_END|>"
+        "{% elif content['type'] == 'text' %}{{ content['text'] }}{% endif %}{% endfor %}{{ '\\n' }}"
+        "{% elif message['role'] == 'assistant' %}"
+        + answer_prefix
+        + "{% for content in message['content'] %}{{ content['text'] }}{% endfor %}</s>"
+        "{% endif %}{% endfor %}{% if add_generation_prompt %}" + answer_prefix + "{% endif %}"
+    )
+
+
+# PaddleOCR-VL: "Assistant: " (a space) opens the answer.
+PADDLEOCR_VL = _paddle_template("Assistant: ")
+# PaddleOCR-VL-1.5 updated the template: "Assistant:" is followed by a newline, not a space
+# (PaddleFormers' PaddleOCR-VL-1.5 fine-tuning guide registers it as "paddleocr_vl_v15").
+PADDLEOCR_VL_1_5 = _paddle_template("Assistant:{{ '\\n' }}")
 
 # GLM-OCR (GLM-4.1V style): the answer follows "<|assistant|>\n".
 GLM_OCR = (

@@ -28,8 +28,7 @@ def family_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _checkpoint(root: Path, family: str) -> Path:
     from desktop_ocr._dev.family_checkpoints import build_family_checkpoint
 
-    builder_family = "paddleocr-vl" if family == "paddleocr-vl-1.5" else family
-    return build_family_checkpoint(root / FOLDERS.get(family, family), builder_family)
+    return build_family_checkpoint(root / FOLDERS.get(family, family), family)
 
 
 @cache

@@ -45,6 +45,25 @@ QWEN3_PROMPT = (
 PADDLE_PROMPT = (
     "<|begin_of_sentence|>User: <|IMAGE_START|><|IMAGE_PLACEHOLDER|><|IMAGE_END|>{question}\nAssistant: "
 )
+# PaddlePaddle/PaddleOCR-VL-1.5's template is 1.0's with a newline after "Assistant:": PaddleFormers'
+# examples/best_practices/PaddleOCR-VL-1.5/table_ocr.md (@038ba22d) says 1.5's chat_template was
+# updated and registers it as "paddleocr_vl_v15": "User: {{content}}\nAssistant:\n" after
+# "<|begin_of_sentence|>"; a port's template checked byte for byte against the 1.5 processor's
+# apply_chat_template ends the same way.
+PADDLE_1_5_PROMPT = (
+    "<|begin_of_sentence|>User: <|IMAGE_START|><|IMAGE_PLACEHOLDER|><|IMAGE_END|>{question}\nAssistant:\n"
+)
+# PaddleOCR-VL-1.5's task prompts (its model card's PROMPTS, as copied by vLLM's recipe page
+# recipes.vllm.ai/PaddlePaddle/PaddleOCR-VL-1.5 and PaddleFormers' guide): 1.0's four, plus
+# spotting and seals.
+PADDLE_1_5_TASKS = {
+    "OCR:",
+    "Table Recognition:",
+    "Formula Recognition:",
+    "Chart Recognition:",
+    "Spotting:",
+    "Seal Recognition:",
+}
 # zai-org/GLM-OCR@2e85a628 chat template rendered with the real tokenizer (ids 59248 59250
 # 59253 10 59256 59280… 59257 …, 59254 10): no newline between the image and the prompt.
 GLM_PROMPT = "[gMASK]<sop><|user|>\n<|begin_of_image|><|image|><|end_of_image|>{question}<|assistant|>\n"
@@ -60,14 +79,24 @@ LIGHTON_PROMPT = (
 TOKENS: dict[str, tuple[str, list[str], str]] = {
     # Qwen2.5-VL generation_config: eos [151645 <|im_end|>, 151643 <|endoftext|>], pad 151643.
     "qwen2.5-vl": ("<|image_pad|>", ["<|im_end|>", "<|endoftext|>"], "<|endoftext|>"),
+    # Qwen3-VL-*-Instruct generation_config (Qwen3-VL-8B-Instruct's, as a LLaMA-Factory log prints
+    # it on loading; the 2B's own file was not found in any stored copy): eos [151645, 151643],
+    # pad 151643, bos 151643, do_sample with top_k 20, top_p 0.8, temperature 0.7.
     "qwen3-vl": ("<|image_pad|>", ["<|im_end|>", "<|endoftext|>"], "<|endoftext|>"),
     # PaddleOCR-VL generation_config.json: {"eos_token_id": 2 (</s>), "pad_token_id": 0 (<unk>)}.
     "paddleocr-vl": ("<|IMAGE_PLACEHOLDER|>", ["</s>"], "<unk>"),
+    # PaddleOCR-VL-1.5 keeps the tokenizer (eos "</s>", pad "<unk>", image_token
+    # "<|IMAGE_PLACEHOLDER|>" in a 1.5 fine-tune's tokenizer_config.json) and PaddleFormers' 1.5
+    # guide generates with eos_token_id 2, pad_token_id 0.
+    "paddleocr-vl-1.5": ("<|IMAGE_PLACEHOLDER|>", ["</s>"], "<unk>"),
     # GLM-OCR generation_config.json: eos [59246 <|endoftext|>, 59253 <|user|>], pad 59246.
     "glm-ocr": ("<|image|>", ["<|endoftext|>", "<|user|>"], "<|endoftext|>"),
-    # LightOnOCR-2-1B config.json: image_token_id 151655 (<|image_pad|>), eos 151645, pad
-    # 151643; transformers' LightOnOCR processor test: break <|vision_pad|>, end <|vision_end|>.
-    "lighton-ocr-2": ("<|image_pad|>", ["<|im_end|>"], "<|endoftext|>"),
+    # LightOnOCR-2-1B config.json: image_token_id 151655 (<|image_pad|>), pad 151643;
+    # transformers' LightOnOCR processor test: break <|vision_pad|>, end <|vision_end|>. Its
+    # generation_config.json ends on [151645 <|im_end|>, 151643 <|endoftext|>] (config.json names
+    # only 151645): LightOnOCR-1B-1025's file, and onnx-community/LightOnOCR-2-1B-ONNX's copy
+    # of the 2-1B one (a fixture of talmago/fast-lightonocr), both with temperature 0.2, top_p 0.9.
+    "lighton-ocr-2": ("<|image_pad|>", ["<|im_end|>", "<|endoftext|>"], "<|endoftext|>"),
 }
 
 # The image processors' settings, from each hub preprocessor_config.json / processor_config.json:
@@ -81,8 +110,11 @@ IMAGE_SETTINGS: dict[str, tuple[int, int, int | None, int, list[float], list[flo
     "paddleocr-vl": (14, 2, 147384, 2822400, HALF, HALF),
     # GLM-OCR@2e85a628: size {12544, 9633792}, patch 14, merge 2, CLIP, Glm46VImageProcessor.
     "glm-ocr": (14, 2, 12544, 9633792, CLIP_MEAN, CLIP_STD),
-    # LightOnOCR-2-1B: Pixtral, longest_edge 1540 (its vision image_size), patch 14, merge 2.
-    # Its mean/std were not found in any stored copy: the Pixtral processor's CLIP defaults.
+    # LightOnOCR-2-1B: PixtralImageProcessor(Fast), size {longest_edge 1540} (its vision
+    # image_size), patch 14, CLIP mean/std, resample 3; processor spatial_merge_size 2. Read in
+    # LightOnOCR-1B-1025's preprocessor_config.json and processor_config.json (vendored whole in
+    # nikolay-grudanov/Team_5_AI_Tutor models/LightOnOCR-1B-1025/) and in the 2-1B ONNX export's
+    # processor_config.json (talmago/fast-lightonocr tests/fixtures/lightonocr_config/).
     "lighton-ocr-2": (14, 2, None, 1540, CLIP_MEAN, CLIP_STD),
 }
 
@@ -119,6 +151,9 @@ def _picture() -> Image.Image:
         ("qwen3-vl", PROMPTS[Mode.TEXT], QWEN3_PROMPT.format(question=PROMPTS[Mode.TEXT])),
         ("paddleocr-vl", PROMPTS[Mode.TEXT], PADDLE_PROMPT.format(question="OCR:")),
         ("paddleocr-vl", "Table Recognition:", PADDLE_PROMPT.format(question="Table Recognition:")),
+        ("paddleocr-vl-1.5", PROMPTS[Mode.TEXT], PADDLE_1_5_PROMPT.format(question="OCR:")),
+        ("paddleocr-vl-1.5", "Spotting:", PADDLE_1_5_PROMPT.format(question="Spotting:")),
+        ("paddleocr-vl-1.5", "Seal Recognition:", PADDLE_1_5_PROMPT.format(question="Seal Recognition:")),
         ("glm-ocr", PROMPTS[Mode.TEXT], GLM_PROMPT.format(question="Text Recognition:")),
         ("glm-ocr", PROMPTS[Mode.LATEX], GLM_PROMPT.format(question="Formula Recognition:")),
         ("lighton-ocr-2", PROMPTS[Mode.MARKDOWN], LIGHTON_PROMPT),
@@ -182,12 +217,20 @@ def test_image_processor_settings_are_the_hub_settings(root, family):
         assert type(image).__name__ == "Glm46VImageProcessor"  # the hub's image_processor_type
 
 
+def test_paddleocr_vl_1_5_offers_its_cards_task_prompts():
+    assert set(BY_KEY["paddleocr-vl-1.5"].prompts.values()) == PADDLE_1_5_TASKS
+
+
 def test_generation_settings_the_app_keeps_are_the_hub_settings(root):
     """Greedy decoding keeps the repetition penalty, so it must be the released one."""
     # Qwen2.5-VL's generation_config: "repetition_penalty": 1.05 (as Qwen2-VL's).
     assert _files(root, "qwen2.5-vl")[1].repetition_penalty == 1.05
     # Qwen3-VL-2B-Instruct and the specialists ship none (1.0).
-    for family in ("qwen3-vl", "paddleocr-vl", "glm-ocr", "lighton-ocr-2"):
+    for family in ("qwen3-vl", "paddleocr-vl", "paddleocr-vl-1.5", "glm-ocr", "lighton-ocr-2"):
         assert _files(root, family)[1].repetition_penalty in (None, 1.0)
     # PaddleOCR-VL's generation_config.json: "use_cache": false (the app turns the cache on).
     assert _files(root, "paddleocr-vl")[1].use_cache is False
+    # The sampling the app replaces with greedy decoding (see TOKENS for where each was read).
+    qwen3, lighton = _files(root, "qwen3-vl")[1], _files(root, "lighton-ocr-2")[1]
+    assert (qwen3.do_sample, qwen3.top_k, qwen3.top_p, qwen3.temperature) == (True, 20, 0.8, 0.7)
+    assert (lighton.do_sample, lighton.top_k, lighton.top_p, lighton.temperature) == (True, 0, 0.9, 0.2)
