@@ -34,6 +34,7 @@ from .platform.single_instance import (
     server_name,
 )
 from .platform.tray import create_tray, show_global_hotkey
+from .window.focus_ring import install_focus_ring
 
 # Package data (desktop_ocr/resources/): in a checkout, a wheel and the PyInstaller bundle alike.
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -140,6 +141,7 @@ def run(args: argparse.Namespace, flags: set[str]) -> int:
         print("desktop-ocr: no running instance to quit", file=sys.stderr)
         return 0
     qt_app.setApplicationName(APPLICATION)
+    install_focus_ring(qt_app)  # Fusion's focus fades into a dark palette
     qt_app.setOrganizationName(ORGANIZATION)
     qt_app.setApplicationVersion(__version__)
     qt_app.setDesktopFileName(APP_ID)  # Wayland's app_id: the desktop matches it to the .desktop file

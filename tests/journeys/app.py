@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atspi import Node, Tree
@@ -23,6 +23,7 @@ class Profile:
 
     home: Path
     instance: str  # $DESKTOP_OCR_INSTANCE; "" leaves the app to name its instance (user and display)
+    desktop_env: dict[str, str] = field(default_factory=dict)  # the user's desktop: e.g. a GTK theme
 
     @classmethod
     def fresh(cls, folder: Path) -> Profile:
@@ -56,6 +57,7 @@ class Profile:
             "XDG_DATA_HOME": str(self.home / "data"),
             "XDG_CACHE_HOME": str(self.home / "cache"),
             **own,
+            **self.desktop_env,
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
             "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",

@@ -240,7 +240,8 @@ class Tree:
         return Node(self, REGISTRY, ROOT_PATH).children()
 
     def application(self, pid: int) -> Node | None:
-        """The application object that process `pid` registered on the accessibility bus, if any yet."""
+        """The application object with windows that process `pid` registered on the accessibility bus,
+        if any yet."""
         for app in self.applications():
             reply = self.connection.send_and_get_reply(
                 new_method_call(
@@ -250,5 +251,11 @@ class Tree:
                 timeout=5,
             )  # fmt: skip
             if reply.header.message_type == MessageType.method_return and reply.body[0] == pid:
-                return app
+                # Under Qt's GTK theme the process holds two: GTK's bridge registers one without
+                # windows beside Qt's. The one with windows is the app's.
+                try:
+                    if app.children():
+                        return app
+                except AtspiError:
+                    continue
         return None
