@@ -9,11 +9,13 @@ is the cards' generate(max_new_tokens=…) with do_sample=False.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import torch
+from PIL import Image
 from qwen_vl_utils import process_vision_info
 from transformers import AutoModelForImageTextToText, AutoProcessor
 
@@ -30,8 +32,22 @@ def _load(path: str) -> tuple[Any, Any]:
     return model, processor
 
 
+# PaddleOCR-VL-1.5's card, for text spotting only: "spotting_upscale_threshold = 1500", a picture
+# under it both ways resized to twice its size with LANCZOS, and "max_pixels = 2048 * 28 * 28 if
+# task == 'spotting' else 1280 * 28 * 28" (1280 tokens being the app's default cap too).
+SPOTTING_CARDS = {"paddleocr-vl-1.5"}
+
+
+def card_budget(profile: ModelProfile, budget: PixelBudget, prompt: str | None) -> PixelBudget:
+    if profile.key in SPOTTING_CARDS and prompt == "Spotting:":
+        return replace(budget, max_pixels=budget.max_pixels * 2048 // 1280)
+    return budget
+
+
 def card_messages(profile: ModelProfile, image: Any, budget: PixelBudget, prompt: str | None) -> list[dict]:
     """One user turn as the card writes it: the image, then the task prompt (if the card has one)."""
+    if profile.key in SPOTTING_CARDS and prompt == "Spotting:" and image.width < 1500 and image.height < 1500:
+        image = image.resize((image.width * 2, image.height * 2), Image.Resampling.LANCZOS)
     if profile.image_flow == QWEN_VL_UTILS:
         picture: dict[str, Any] = image_entry(image, budget)
     else:

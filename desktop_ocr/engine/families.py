@@ -13,11 +13,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import EngineError, Hint
+from .options import MAX_BUDGET_TOKENS, PIXELS_PER_TOKEN, PixelBudget
 from .prompts import PROMPTS, Mode
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # How the image reaches the processor, as each card does it.
 QWEN_VL_UTILS = "qwen-vl-utils"  # Qwen2-VL's card: process_vision_info resizes first
@@ -39,6 +44,28 @@ def keep(text: str) -> str:
 
 class UnknownArchitectureError(EngineError):
     """A model whose config.json names an architecture no profile covers."""
+
+
+@dataclass(frozen=True)
+class PromptImage:
+    """How a card prepares the picture for one of its prompts, where that differs from the rest."""
+
+    upscale_below: int  # a picture with both sides under this many pixels is enlarged first
+    upscale: int  # by this factor, LANCZOS
+    token_share: float  # the visual-token cap for this prompt, as a share of the budget's cap
+
+    def prepare(self, image: Image.Image) -> Image.Image:
+        from PIL import Image
+
+        width, height = image.size
+        if width < self.upscale_below and height < self.upscale_below:
+            size = (width * self.upscale, height * self.upscale)
+            return image.resize(size, Image.Resampling.LANCZOS)
+        return image
+
+    def budget(self, budget: PixelBudget) -> PixelBudget:
+        cap = min(round(budget.max_pixels * self.token_share), MAX_BUDGET_TOKENS * PIXELS_PER_TOKEN)
+        return replace(budget, max_pixels=max(cap, budget.min_pixels))
 
 
 @dataclass(frozen=True)
@@ -64,6 +91,8 @@ class ModelProfile:
     clean_answer: Callable[[str], str] = field(default=keep)
     drop_inputs: tuple[str, ...] = ()  # processor outputs the card removes before generate()
     why_fixed: str = ""  # why free prompts, presets and follow-ups are off (for the window)
+    # The card's prompt → its own picture preparation (e.g. PaddleOCR-VL-1.5's text spotting).
+    prompt_images: Mapping[str, PromptImage] = field(default_factory=dict)
 
     @property
     def default_repo(self) -> str:
@@ -80,6 +109,10 @@ class ModelProfile:
             f"{self.name}: {self.default_repo} · {self.parameters} · ~{self.download_gb:g} GB · "
             f"{self.licence} · {self.good_at} · {asks}"
         )
+
+    def prompt_image(self, first_question: str) -> PromptImage | None:
+        """The card's own picture preparation for this question's prompt, if it has one."""
+        return self.prompt_images.get(self.question_for(first_question, 0) or "")
 
     def question_for(self, question: str, turn: int) -> str | None:
         """The text sent for a question: an app mode's instruction becomes the card's prompt.
@@ -199,6 +232,9 @@ PROFILES: tuple[ModelProfile, ...] = (
         card="https://huggingface.co/PaddlePaddle/PaddleOCR-VL-1.5",
         openvino=False,
         why_fixed=_SPECIALIST,
+        # The card's spotting: a picture under 1500 px on both sides is doubled, and the cap is
+        # 2048 visual tokens instead of 1280 (the app's default cap, scaled alike).
+        prompt_images={"Spotting:": PromptImage(upscale_below=1500, upscale=2, token_share=2048 / 1280)},
     ),
     ModelProfile(
         key="glm-ocr",

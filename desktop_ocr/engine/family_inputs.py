@@ -70,6 +70,9 @@ def _processor_inputs(
 ) -> TurnInputs:
     """Every other card: the image in the messages, apply_chat_template tokenizes and resizes."""
     image, _padded = processor_image(conversation.image)
+    own = profile.prompt_image(conversation.turns[0].question)
+    if own is not None:  # this prompt's card flow prepares the picture its own way
+        image, budget = own.prepare(image), own.budget(budget)
     apply_budget(processor, budget)
     messages = family_messages(conversation, profile, {"type": "image", "image": image})
     try:

@@ -285,6 +285,9 @@ class ServerBackend:
             )
             return stats, prepared.image
         picture, _padded = processor_image(conversation.image)
+        own = self.profile.prompt_image(conversation.turns[0].question)
+        if own is not None:  # the card's enlargement for this prompt; the server's processor caps it
+            picture = own.prepare(picture)
         # The server's processor resizes: the visual tokens are its to count.
         return GenerationStats(original_size=conversation.image.size, resized_size=picture.size), picture
 

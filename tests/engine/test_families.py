@@ -11,7 +11,7 @@ from desktop_ocr.engine import CancelToken, Conversation, EngineError, EngineOpt
 from desktop_ocr.engine.families import BY_KEY, PROFILES
 from desktop_ocr.engine.prompts import PROMPTS, Mode
 from tests.conftest import noise_image
-from tests.reference_families import card_generate, card_messages
+from tests.reference_families import card_budget, card_generate, card_messages
 
 MAX_NEW = 16
 FAMILIES = ["qwen2.5-vl", "qwen3-vl", "paddleocr-vl", "paddleocr-vl-1.5", "glm-ocr", "lighton-ocr-2"]
@@ -63,7 +63,7 @@ def test_answer_and_probabilities_match_the_card(family_root, family, mode):
         profile,
         _checkpoint(family_root, family),
         card_messages(profile, image, budget, profile.prompts[mode]),
-        budget,
+        card_budget(profile, budget, profile.prompts[mode]),
         MAX_NEW,
     )
 
@@ -239,3 +239,21 @@ def test_paddleocr_vl_decodes_with_the_kv_cache_its_generation_config_turns_off(
         hook.remove()
     assert answer.stats.new_tokens > 1 and len(lengths) == answer.stats.new_tokens
     assert lengths[0] == answer.stats.prompt_tokens and set(lengths[1:]) == {1}
+
+
+@pytest.mark.model
+def test_paddleocr_vl_1_5_spots_text_on_a_doubled_picture_as_its_card_does(family_root):
+    """Spotting sees a small picture at twice its size, with a larger cap; reading does not."""
+    backend = _backend(family_root, "paddleocr-vl-1.5")
+    image = noise_image(1000, 700, seed=5)  # 893 tokens as it is; doubled, over the 2048 cap
+    spotted = backend.generate(Conversation.start(image, "Spotting:"), max_new_tokens=2)
+    read = backend.generate(
+        Conversation.start(image, app_question("paddleocr-vl-1.5", "text")), max_new_tokens=2
+    )
+    assert read.stats.resized_size is not None and spotted.stats.resized_size is not None
+    assert spotted.stats.original_size == read.stats.original_size == (1000, 700)
+    assert read.stats.visual_tokens <= 1280 < spotted.stats.visual_tokens <= 2048
+    big = noise_image(1600, 200, seed=5)  # over 1500 px one way: not enlarged
+    assert backend.generate(Conversation.start(big, "Spotting:"), max_new_tokens=1).stats.resized_size == (
+        backend.generate(Conversation.start(big, "OCR:"), max_new_tokens=1).stats.resized_size
+    )

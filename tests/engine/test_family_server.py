@@ -42,3 +42,19 @@ def test_a_model_without_a_profile_is_asked_the_apps_instruction(fake_server):  
     answer = remote.generate(Conversation.start(noise_image(300, 100), prompt_for("latex")))
     assert _sent_content()[1]["text"] == prompt_for("latex")
     assert answer.stats.visual_tokens > 0  # qwen-vl-utils sized it here, as before
+
+
+def test_paddleocr_vl_1_5_on_a_server_spots_on_the_cards_doubled_picture(fake_server):  # noqa: F811
+    import base64
+    import io
+
+    from PIL import Image
+
+    remote = ServerBackend(ServerOptions(url=fake_server, model="PaddlePaddle/PaddleOCR-VL-1.5"))
+    sizes = []
+    for prompt in ("Spotting:", "OCR:"):
+        remote.generate(Conversation.start(noise_image(300, 100), prompt))
+        url = _sent_content()[0]["image_url"]["url"]
+        with Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as sent:
+            sizes.append(sent.size)
+    assert sizes == [(600, 200), (300, 100)]
