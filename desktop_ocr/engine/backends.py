@@ -74,7 +74,7 @@ def _openvino_fits(
     except EngineError:
         return False  # the transformers loader says what is wrong, in one line
     if not profile.openvino:
-        say(f"{profile.name} runs with transformers: OpenVINO's converter does not export it")
+        say(f"{profile.name} runs with transformers: {profile.why_not_openvino}")
         return False
     choice = auto_choice(path, options, memory_available())
     if choice.reason:

@@ -87,7 +87,10 @@ class ModelProfile:
     licence: str
     good_at: str
     card: str  # where the prompts and scores come from
-    openvino: bool  # optimum-intel's converter knows this architecture
+    # optimum-intel's converter exports it and OpenVINO GenAI's VLMPipeline runs it; where
+    # not, why not (one clause, with what each said: README "Model families").
+    openvino: bool
+    why_not_openvino: str = ""
     clean_answer: Callable[[str], str] = field(default=keep)
     drop_inputs: tuple[str, ...] = ()  # processor outputs the card removes before generate()
     why_fixed: str = ""  # why free prompts, presets and follow-ups are off (for the window)
@@ -136,6 +139,9 @@ class ModelProfile:
 _MODE_OF_PROMPT = {prompt: mode.value for mode, prompt in PROMPTS.items()}
 _APP_PROMPTS: dict[str, str | None] = {mode.value: prompt for mode, prompt in PROMPTS.items()}
 _SPECIALIST = "it was trained on its card's task prompts only, and ignores anything else"
+
+# The converter refuses paddleocr_vl ("a custom or unsupported architecture"); GenAI has none.
+_PADDLE_NO_OPENVINO = "OpenVINO's converter does not export it"
 
 PADDLE_PROMPTS: dict[str, str | None] = {
     Mode.TEXT.value: "OCR:",
@@ -194,7 +200,7 @@ PROFILES: tuple[ModelProfile, ...] = (
         licence="Apache-2.0",
         good_at="successor of the default: free questions, follow-ups, 32 languages of OCR",
         card="https://huggingface.co/Qwen/Qwen3-VL-2B-Instruct",
-        openvino=False,
+        openvino=True,
         clean_answer=strip_think,  # the Thinking variants answer after a <think> block
     ),
     ModelProfile(
@@ -213,6 +219,7 @@ PROFILES: tuple[ModelProfile, ...] = (
         good_at="text, formulas, tables and charts in 109 languages, fast on a CPU",
         card="https://huggingface.co/PaddlePaddle/PaddleOCR-VL",
         openvino=False,
+        why_not_openvino=_PADDLE_NO_OPENVINO,
         why_fixed=_SPECIALIST,
     ),
     ModelProfile(
@@ -231,6 +238,7 @@ PROFILES: tuple[ModelProfile, ...] = (
         good_at="as PaddleOCR-VL, plus seals and skewed, warped or photographed pages",
         card="https://huggingface.co/PaddlePaddle/PaddleOCR-VL-1.5",
         openvino=False,
+        why_not_openvino=_PADDLE_NO_OPENVINO,
         why_fixed=_SPECIALIST,
         # The card's spotting: a picture under 1500 px on both sides is doubled, and the cap is
         # 2048 visual tokens instead of 1280 (the app's default cap, scaled alike).
@@ -256,6 +264,8 @@ PROFILES: tuple[ModelProfile, ...] = (
         good_at="text, formulas and tables on document pages",
         card="https://huggingface.co/zai-org/GLM-OCR",
         openvino=False,
+        # The converter's transformers (5.0.0) has no glm_ocr; GenAI has no GLM model either.
+        why_not_openvino="OpenVINO's converter does not export it",
         clean_answer=strip_think,
         drop_inputs=("token_type_ids",),  # as the card's inputs.pop("token_type_ids", None)
         why_fixed=_SPECIALIST,
@@ -277,6 +287,9 @@ PROFILES: tuple[ModelProfile, ...] = (
         good_at="whole pages to Markdown (tables, LaTeX), fast on a CPU",
         card="https://huggingface.co/lightonai/LightOnOCR-2-1B",
         openvino=False,
+        # The converter exports the hub's Mistral3 layout, but VLMPipeline refuses the IR
+        # ("Unsupported 'mistral3' VLM model type"); lighton_ocr folders do not export at all.
+        why_not_openvino="OpenVINO GenAI does not run it",
         why_fixed="it was trained to read the image alone, without any question",
     ),
 )

@@ -1,8 +1,10 @@
-"""The OpenVINO backend: Qwen2-VL converted to OpenVINO IR, run by OpenVINO GenAI's VLMPipeline.
+"""The OpenVINO backend: a model of a family OpenVINO runs (Qwen2-VL, Qwen2.5-VL, Qwen3-VL),
+converted to OpenVINO IR and run by OpenVINO GenAI's VLMPipeline.
 
 On a CPU it decodes ~3× faster than transformers fp32 (int8 weights, measured on the 2B
-model; see README "Speed") and needs no torch at run time. The image is resized with the
-app's pixel budget first (GenAI would otherwise apply the folder's own, much wider bounds).
+model; see README "Speed"). The question, the image and the answer follow the family's
+profile as the transformers backend does: the image is resized with the app's pixel budget
+first, as the family's card resizes it (engine/openvino_images.py).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from .backend import Answer, BackendIdentity, CancelToken, ChunkCallback
 from .conversation import Conversation
 from .download import DownloadProgress, locate_model
 from .errors import GenerationError, Hint, ModelLoadError, OutOfMemoryError, one_line
-from .families import DEFAULT_PROFILE, ModelProfile
-from .images import prepare_image
+from .families import DEFAULT_PROFILE, QWEN_VL_UTILS, ModelProfile
+from .family_images import patch_pixels
+from .family_inputs import family_messages
 from .openvino_convert import ConvertProgress, convert
+from .openvino_images import OpenVINOImage, open_image_bounds, processor_resized_image, qwen_vl_utils_image
 from .options import DType, EngineOptions, PixelBudget
 from .repetition import is_runaway
 from .stats import GenerationStats, StopReason
@@ -54,9 +58,7 @@ def require_openvino_family(path: Path, model: str) -> ModelProfile:
 
     profile = profile_for_folder(path, model)
     if not profile.openvino:
-        raise ModelLoadError(
-            f"OpenVINO cannot run {profile.name} models (its converter does not export them)"
-        )
+        raise ModelLoadError(f"OpenVINO cannot run {profile.name} models: {profile.why_not_openvino}")
     return profile
 
 
@@ -81,10 +83,15 @@ class OpenVINOBackend:
         self.warm_ups = 0  # finished warm_up() calls
         # An IR folder handed in (tests, bench) is the default model's.
         self.profile: ModelProfile = DEFAULT_PROFILE
+        # The family's own processor, where its card lets the processor resize the image.
+        self.processor: Any = None
         if folder is None:
             self.path = locate_model(options.model, download_progress)
             self.profile = require_openvino_family(self.path, options.model)
             folder = convert(self.path, options.weights, convert_progress or say)
+            if self.profile.image_flow != QWEN_VL_UTILS:
+                self.processor = _load_processor(self.path, options.model)
+                open_image_bounds(folder, patch_pixels(self.processor))
         self.folder = folder
         say(f"loading {options.model} with OpenVINO ({options.weights})")
         try:
@@ -117,17 +124,16 @@ class OpenVINOBackend:
         cancel = cancel or CancelToken()
         budget = budget or self.options.budget
         max_new_tokens = max_new_tokens or self.options.max_new_tokens
-        prepared = prepare_image(conversation.image, budget)
         # The whole conversation as one templated prompt: each call stands alone (GenAI's
         # ChatHistory input keeps state between calls and rejects a re-sent image).
-        prompt = self.tokenizer.apply_chat_template(
-            _flatten(conversation.messages({"type": "image"})), add_generation_prompt=True
-        )
-        pixels = openvino.Tensor(np.ascontiguousarray(np.asarray(prepared.image.convert("RGB"))[None]))
+        messages = family_messages(conversation, self.profile, {"type": "image"})
+        prompt = self.tokenizer.apply_chat_template(_flatten(messages), add_generation_prompt=True)
+        image = self._image(conversation, budget)
+        pixels = openvino.Tensor(np.ascontiguousarray(image.pixels[None]))
         stats = GenerationStats(
-            original_size=prepared.original_size,
-            resized_size=prepared.resized_size,
-            visual_tokens=prepared.visual_tokens,
+            original_size=image.original_size,
+            resized_size=image.resized_size,
+            visual_tokens=image.visual_tokens,
         )
         streamer = _Streamer(self.tokenizer, on_chunk, cancel, started, stats)
         config = self.pipeline.get_generation_config()
@@ -154,10 +160,15 @@ class OpenVINOBackend:
         stats.stop_reason = streamer.reason or (
             StopReason.MAX_TOKENS if stats.new_tokens >= max_new_tokens else StopReason.END
         )
-        answer = streamer.text()
+        answer = self.profile.clean_answer(streamer.text())
         if stats.stop_reason is not StopReason.CANCELLED:
             conversation.answer(answer)
         return Answer(answer, stats)
+
+    def _image(self, conversation: Conversation, budget: PixelBudget) -> OpenVINOImage:
+        if self.processor is None:
+            return qwen_vl_utils_image(conversation.image, budget)
+        return processor_resized_image(self.processor, conversation.image, budget, self.profile.name)
 
     def warm_up(self, cancel: CancelToken | None = None) -> None:
         """One small image through the whole path: the first inference compiles kernels (8-19 s
@@ -171,6 +182,15 @@ class OpenVINOBackend:
             Conversation.start(image, prompt_for(Mode.TEXT)), None, cancel, max_new_tokens=WARM_UP_TOKENS
         )
         self.warm_ups += 1  # evidence for tests and the bench: the path ran (or was cut short)
+
+
+def _load_processor(path: Path, model: str) -> Any:
+    from transformers import AutoProcessor
+
+    try:
+        return AutoProcessor.from_pretrained(path, trust_remote_code=False)
+    except Exception as error:  # noqa: BLE001 - every loader failure is reported in one line
+        raise ModelLoadError(f"cannot load the processor of {model} from {path}: {one_line(error)}") from None
 
 
 def _flatten(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
