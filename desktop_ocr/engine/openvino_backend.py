@@ -26,6 +26,7 @@ from .openvino_images import OpenVINOImage, open_image_bounds, processor_resized
 from .options import DType, EngineOptions, PixelBudget
 from .repetition import is_runaway
 from .stats import GenerationStats, StopReason
+from .triton_guard import settle_triton
 
 # GenAI's placeholder for the n-th image of a chat history.
 IMAGE_TAG = "<ov_genai_image_0>"
@@ -75,6 +76,7 @@ class OpenVINOBackend:
         folder: Path | None = None,
     ) -> None:
         say = status or (lambda _message: None)
+        settle_triton("cpu")  # the image path imports torchvision; OpenVINO compiles no torch code
         if not openvino_available():
             raise ModelLoadError('the OpenVINO backend needs: pip install "desktop-ocr[openvino]"')
         import openvino_genai

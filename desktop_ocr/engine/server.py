@@ -31,6 +31,7 @@ from .options import DEFAULT_MAX_NEW_TOKENS, PixelBudget
 from .redact import redact
 from .stats import GenerationStats, StopReason
 from .tokens import QWEN_SPECIAL_TOKENS as SPECIAL_TOKENS
+from .triton_guard import settle_triton
 
 API_KEY_ENV = "DESKTOP_OCR_API_KEY"
 CONNECT_TIMEOUT_S = 10.0
@@ -165,6 +166,7 @@ class ServerBackend:
     def __init__(self, options: ServerOptions) -> None:
         from openai import OpenAI, Timeout
 
+        settle_triton("cpu")  # the image path imports torchvision; a server needs no torch compiling
         self.options = options
         self.url = options.shown_url
         check_url(options.url)
