@@ -9,14 +9,15 @@ their tooltip), least needed first, so that the message is read whole.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QSizeGrip, QStatusBar, QWidget
 
 # Qt's "no maximum" for a widget's size (QWIDGETSIZE_MAX).
 NO_LIMIT = (1 << 24) - 1
 # Narrower than this a group says nothing useful; it keeps it and the message is cut instead.
 SMALLEST_GROUP = 48
-# The passing message's own margins and the layout's spacing around it.
-MESSAGE_MARGIN = 24
+# Where Qt starts the passing message, and a little room after its last letter.
+MESSAGE_LEFT = 6
+MESSAGE_SLACK = 4
 
 
 class StatusGroup(QLabel):
@@ -84,14 +85,21 @@ class StatusRoom(QObject):
             for group in self.groups:
                 group.setMaximumWidth(NO_LIMIT)
             return
-        needed = self.bar.fontMetrics().horizontalAdvance(message) + MESSAGE_MARGIN
-        others = sum(
-            child.width()
-            for child in self.bar.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
-            if child.isVisible() and child not in self.groups
-        )
-        room = self.bar.width() - needed - others
         shown = [group for group in self.groups if group.isVisible()]
+        children = [
+            child
+            for child in self.bar.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if child.isVisible()
+        ]
+        # Qt draws the message from x = 6 to just left of the first permanent widget; each
+        # permanent widget is followed by the layout's spacing, the size grip by a 1 px spacer.
+        layout = self.bar.layout()
+        spacing = max(layout.spacing(), 0) if layout is not None else 0
+        widgets = [child for child in children if not isinstance(child, QSizeGrip)]
+        fixed = sum(child.width() for child in children if child not in self.groups)
+        fixed += spacing * len(widgets) + 1 + MESSAGE_LEFT + 1
+        needed = self.bar.fontMetrics().horizontalAdvance(message) + MESSAGE_SLACK
+        room = self.bar.width() - fixed - needed
         wanted = sum(group.sizeHint().width() for group in shown)
         for group in shown:  # the first ones give up what the message needs, as far as they can
             short = max(wanted - room, 0)
