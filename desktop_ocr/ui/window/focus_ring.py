@@ -19,7 +19,14 @@ RING_CONTRAST = 3.0  # WCAG 2.2, non-text contrast (1.4.11) and focus appearance
 RING_TARGET = 3.3  # aimed a little over, so that 8-bit rounding and antialiasing stay above it
 RING_WIDTH = 2.0
 # Fusion's drawn shapes that show keyboard focus (edits, combo and spin boxes, buttons, rows).
-FOCUS_PRIMITIVES = (QStyle.PrimitiveElement.PE_FrameLineEdit, QStyle.PrimitiveElement.PE_FrameFocusRect)
+FOCUS_PRIMITIVES = (
+    QStyle.PrimitiveElement.PE_FrameLineEdit,
+    QStyle.PrimitiveElement.PE_FrameFocusRect,  # check boxes, tabs, list rows
+    QStyle.PrimitiveElement.PE_PanelButtonCommand,  # push buttons: Fusion only darkens their edge
+)
+# Shown once the keyboard moved the focus, as Fusion and GTK do for buttons and rows; a text
+# field shows it always (the caret is there).
+AFTER_KEYBOARD = (QStyle.PrimitiveElement.PE_FrameFocusRect, QStyle.PrimitiveElement.PE_PanelButtonCommand)
 FOCUS_CONTROLS = (QStyle.ComplexControl.CC_ComboBox, QStyle.ComplexControl.CC_SpinBox)
 
 
@@ -71,11 +78,14 @@ class FocusRingStyle(QProxyStyle):
         super().drawPrimitive(element, option, painter, widget)
         if element not in FOCUS_PRIMITIVES:
             return
+        state = option.state
         if element == QStyle.PrimitiveElement.PE_FrameFocusRect:
-            # Fusion shows a button's or a row's focus only once the keyboard moved it.
-            if option.state & QStyle.StateFlag.State_KeyboardFocusChange:
-                self._ring(option, painter)
-        elif option.state & QStyle.StateFlag.State_HasFocus:
+            focused = True  # drawn only for the widget or row with the focus
+        else:
+            focused = bool(state & QStyle.StateFlag.State_HasFocus)
+        if element in AFTER_KEYBOARD and not state & QStyle.StateFlag.State_KeyboardFocusChange:
+            focused = False
+        if focused:
             self._ring(option, painter)
 
     def drawComplexControl(
