@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,24 @@ def tiny_hub_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from desktop_ocr._dev.checkpoint import build_checkpoint
 
     return build_checkpoint(tmp_path_factory.mktemp("tiny-hub"), "hub")
+
+
+# Where each family's tiny checkpoint is written: PaddleOCR-VL-1.5 is told from 1.0 by its hub name only.
+FAMILY_FOLDERS = {"paddleocr-vl-1.5": "PaddlePaddle/PaddleOCR-VL-1.5"}
+
+
+@pytest.fixture(scope="session")
+def family_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the families' tiny checkpoints are built, once for the whole run."""
+    return tmp_path_factory.mktemp("families")
+
+
+@cache
+def family_checkpoint(root: Path, family: str) -> Path:
+    """A profiled family's tiny random checkpoint (the hub's files, the family's real classes)."""
+    from desktop_ocr._dev.family_checkpoints import build_family_checkpoint
+
+    return build_family_checkpoint(root / FAMILY_FOLDERS.get(family, family), family)
 
 
 @pytest.fixture(scope="session")

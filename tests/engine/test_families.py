@@ -10,30 +10,16 @@ import pytest
 from desktop_ocr.engine import CancelToken, Conversation, EngineError, EngineOptions, StopReason, load_backend
 from desktop_ocr.engine.families import BY_KEY, PROFILES
 from desktop_ocr.engine.prompts import PROMPTS, Mode
-from tests.conftest import noise_image
+from tests.conftest import family_checkpoint, noise_image
 from tests.reference_families import card_budget, card_generate, card_messages
 
 MAX_NEW = 16
 FAMILIES = ["qwen2.5-vl", "qwen3-vl", "paddleocr-vl", "paddleocr-vl-1.5", "glm-ocr", "lighton-ocr-2"]
-# Where each tiny checkpoint is written: PaddleOCR-VL-1.5 is told from 1.0 by its hub name only.
-FOLDERS = {"paddleocr-vl-1.5": "PaddlePaddle/PaddleOCR-VL-1.5"}
-
-
-@pytest.fixture(scope="session")
-def family_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("families")
-
-
-@cache
-def _checkpoint(root: Path, family: str) -> Path:
-    from desktop_ocr._dev.family_checkpoints import build_family_checkpoint
-
-    return build_family_checkpoint(root / FOLDERS.get(family, family), family)
 
 
 @cache
 def _backend(root: Path, family: str):
-    path = _checkpoint(root, family)
+    path = family_checkpoint(root, family)
     return load_backend(EngineOptions(model=str(path), device="cpu", dtype="float32"))
 
 
@@ -61,7 +47,7 @@ def test_answer_and_probabilities_match_the_card(family_root, family, mode):
     answer = backend.generate(Conversation.start(image, app_question(family, mode)), max_new_tokens=MAX_NEW)
     text, ids, probabilities = card_generate(
         profile,
-        _checkpoint(family_root, family),
+        family_checkpoint(family_root, family),
         card_messages(profile, image, budget, profile.prompts[mode]),
         card_budget(profile, budget, profile.prompts[mode]),
         MAX_NEW,
@@ -88,7 +74,7 @@ def test_a_larger_page_matches_the_card_and_images_differ(family_root, family):
     answer = backend.generate(Conversation.start(image, app_question(family, mode)), max_new_tokens=MAX_NEW)
     text, _ids, _p = card_generate(
         profile,
-        _checkpoint(family_root, family),
+        family_checkpoint(family_root, family),
         card_messages(profile, image, backend.options.budget, profile.prompts[mode]),
         backend.options.budget,
         MAX_NEW,
@@ -131,7 +117,7 @@ def test_qwen3_vl_follow_up_matches_the_card_conversation(family_root):
     messages.append({"role": "assistant", "content": [{"type": "text", "text": first.text}]})
     messages.append({"role": "user", "content": [{"type": "text", "text": "What is the second line?"}]})
     text, _ids, _p = card_generate(
-        backend.profile, _checkpoint(family_root, "qwen3-vl"), messages, backend.options.budget, MAX_NEW
+        backend.profile, family_checkpoint(family_root, "qwen3-vl"), messages, backend.options.budget, MAX_NEW
     )
     assert second.text == text
 
@@ -200,7 +186,7 @@ def test_auto_says_in_one_line_that_a_family_without_openvino_runs_with_transfor
     from desktop_ocr.engine.local import LocalBackend
 
     said: list[str] = []
-    path = _checkpoint(family_root, family)
+    path = family_checkpoint(family_root, family)
     backend = create_backend(
         EngineOptions(model=str(path), device="cpu", dtype="float32", backend="auto"), status=said.append
     )
@@ -216,7 +202,7 @@ def test_openvino_asked_for_a_family_it_cannot_run_is_one_line(family_root, fami
     from desktop_ocr.engine.errors import ModelLoadError
     from desktop_ocr.engine.openvino_backend import load_openvino_backend
 
-    path = _checkpoint(family_root, family)
+    path = family_checkpoint(family_root, family)
     expected = f"OpenVINO cannot run {BY_KEY[family].name} models: {WITHOUT_OPENVINO[family]}"
     with pytest.raises(ModelLoadError) as raised:
         load_openvino_backend(EngineOptions(model=str(path), backend="openvino", device="cpu"))

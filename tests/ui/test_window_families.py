@@ -10,17 +10,31 @@ import pytest
 from desktop_ocr.engine.families import BY_KEY, PROFILES
 from desktop_ocr.engine.options import PixelBudget
 from desktop_ocr.ui.window.question_box import PRESET_PREFIX
+from tests.conftest import family_checkpoint
 from tests.reference_families import card_generate, card_messages
-from tests.ui.conftest import write_noise
+from tests.ui.conftest import MAX_NEW, write_noise
 
 pytestmark = pytest.mark.model
 
 
-@pytest.fixture(scope="module")
-def paddle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from desktop_ocr._dev.family_checkpoints import build_family_checkpoint
+@pytest.fixture
+def paddle(family_root: Path) -> Path:
+    return family_checkpoint(family_root, "paddleocr-vl")
 
-    return build_family_checkpoint(tmp_path_factory.mktemp("families") / "paddleocr-vl", "paddleocr-vl")
+
+def card_answer(family: str, folder: Path, app, image: Path) -> str:
+    """The model card's own answer to the window's default mode (text) on the image."""
+    from PIL import Image
+
+    profile = BY_KEY[family]
+    budget = PixelBudget(app.settings.min_pixels, app.settings.max_pixels)
+    with Image.open(image) as opened:
+        picture = opened.convert("RGB")
+    prompt = profile.prompts["text"]
+    messages = card_messages(profile, picture, budget, prompt)
+    text, ids, _p = card_generate(profile, folder, messages, budget, MAX_NEW)
+    assert ids, "the card gave no token: the comparison would say nothing"
+    return text
 
 
 def enabled(box, data: str) -> bool:
@@ -42,15 +56,21 @@ def test_a_specialist_offers_its_modes_only_and_answers_as_its_card(qtbot, make_
     with qtbot.waitSignal(app.answer_ended, timeout=120_000) as done:
         app.add_paths([image])
     record = app.records[done.args[0]]
-    budget = PixelBudget(app.settings.min_pixels, app.settings.max_pixels)
-    from PIL import Image
+    assert record.transcript() == card_answer("paddleocr-vl", paddle, app, image)  # the card's "OCR:"
 
-    with Image.open(image) as opened:
-        picture = opened.convert("RGB")
-    text, _ids, _p = card_generate(
-        profile, paddle, card_messages(profile, picture, budget, profile.prompts["text"]), budget, 48
-    )
-    assert record.transcript() == text  # the window asked the card's "OCR:" and got its answer
+
+@pytest.mark.parametrize("family", [profile.key for profile in PROFILES])
+def test_every_family_answers_in_the_window_as_its_card(qtbot, make_app, family_root, family, tmp_path):
+    folder = family_checkpoint(family_root, family)
+    app = make_app(model=str(folder))
+    assert app.window.question.mode_box.currentData() == "text"
+    image = write_noise(tmp_path / "line.png", 300, 100)
+    with qtbot.waitSignal(app.answer_ended, timeout=120_000) as done:
+        app.add_paths([image])
+    record = app.records[done.args[0]]
+    assert record.transcript() == card_answer(family, folder, app, image)
+    # The record (and so the history) says which model and family answered.
+    assert record.model.startswith(f"{folder} ({BY_KEY[family].name})")
 
 
 def test_settings_lists_every_family_and_a_pick_fills_the_model(qtbot):
