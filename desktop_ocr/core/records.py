@@ -99,6 +99,14 @@ class Record:
             return "".join(code.text + "\n" for code in self.codes or ())
         return "".join(part for part, _answer_at in self._parts())
 
+    def list_text(self) -> str:
+        """What the history lists the record by, as the store keeps it: its latest answer (a
+        follow-up's, once asked), or its edit, its pages or its codes."""
+        if self.edited is not None or self.pages is not None or self.codes_only or not self.turns:
+            return self.transcript()
+        answer = self.turns[-1].answer
+        return answer if answer is not None else self.partial
+
     def _document_text(self, pages: list[PageResult]) -> str:
         shown = list(pages)
         # The page under way, while it streams; once answered it is in `pages`.

@@ -19,8 +19,9 @@ from ..codes import Code, codes_json
 from .files import ImageFiles, ImageMemory
 from .images import PageImage
 from .index import reindex
+from .preview import preview
 from .queries import HistoryError, StoreReading, stored_codes
-from .records import NewRecord, Source, State, Turn, first_line
+from .records import NewRecord, Source, State, Turn
 
 
 @dataclass(frozen=True)
@@ -312,7 +313,7 @@ class HistoryStore(StoreReading):
             texts.append(row[0] or "\n".join(code.text for code in stored_codes(row[1])))
         db.execute(
             "UPDATE records SET preview = ?, updated = ? WHERE id = ?",
-            (first_line("\n".join(texts)), now or time.time(), record_id),
+            (preview("\n".join(texts)), now or time.time(), record_id),
         )
         reindex(db, record_id)
 

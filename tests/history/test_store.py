@@ -191,3 +191,9 @@ def test_a_documents_list_line_is_its_first_words_not_its_page_marker(store: His
     record_id = store.add(NewRecord(Source.FILE, [page], name="/a.pdf"))
     store.set_document_edited(record_id, "**Page 1**\n\nMy corrected paper\n")
     assert store.list()[0].first_line == "My corrected paper"
+
+
+def test_the_list_line_is_the_latest_answers_words_without_formula_delimiters(store: HistoryStore) -> None:
+    record_id = store.add(record("\\frac{a}{b}"))
+    store.add_turn(record_id, Turn("What is it?", "$$\n\\frac{a}{b}\n$$\nA fraction."))
+    assert store.list()[0].first_line == "\\frac{a}{b}"  # not the lone "$$" the reply opens with

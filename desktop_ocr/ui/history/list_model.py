@@ -19,7 +19,7 @@ from ...core.records import State
 from ...core.session import RecognitionSession
 from ...history import HistoryError, Summary, snippet_html
 from ...history import State as StoreState
-from .preview import preview
+from ...history.preview import preview
 from .row_delegate import HTML_ROLE
 
 PAGE = 100
@@ -130,7 +130,7 @@ class HistoryListModel(QAbstractListModel):
             if row.session_id in self.sync.private:
                 state = f"{PRIVATE_MARK} {state}".strip()
             # The same day-and-time as a stored row: opening a record must not change its row.
-            return record.name, record.created.strftime("%Y-%m-%d %H:%M"), state, preview(record.transcript())
+            return record.name, record.created.strftime("%Y-%m-%d %H:%M"), state, preview(record.list_text())
         summary = row.summary
         if summary is None:
             return "", "", "", ""

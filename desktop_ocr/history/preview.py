@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...pages import is_page_marker
+from ..pages import is_page_marker
 
 # Line starts that are Markdown syntax: headings, quotes, list bullets and numbers, table pipes.
 _LEAD = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+|\|)+")
@@ -19,6 +19,8 @@ def preview(text: str, limit: int = 200) -> str:
         stripped = line.strip()
         if not stripped or is_page_marker(stripped) or _ONLY_SYNTAX.match(stripped):
             continue
+        if stripped.startswith("|"):  # a table row: its cells, not its pipes
+            stripped = " · ".join(cell.strip() for cell in stripped.strip("|").split("|") if cell.strip())
         cleaned = _MARKS.sub("", _LEAD.sub("", stripped)).strip()
         cleaned = re.sub(r"\s{2,}", " ", cleaned)
         if cleaned:
