@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from .files import image_file
 
 
@@ -24,6 +26,21 @@ def test_an_image_waits_for_a_model_and_runs_once_one_is_chosen_in_settings(
     app.key("Return")  # the dialog's default button, OK (on a short screen OK may be out of reach)
     app.until(lambda: "visual tokens" in app.status_line(), "the waiting image answered", 180)
     assert "cancelled" not in app.wait_for("list item", contains="waiting.png").name
+
+
+def test_the_welcome_says_no_model_is_loaded_and_retry_loads_one_that_has_come(
+    launch, profile, tmp_path, tiny_model
+):
+    later = tmp_path / "model-later"
+    profile.write_settings(model=later, device="cpu", dtype="float32", max_new_tokens=12)
+    app = launch(profile)
+    retry = app.wait_for("push button", "Retry")
+    app.wait_for("label", contains="No model is loaded")  # on the page a new user looks at
+    shutil.copytree(tiny_model, later)  # the folder is there now (a copy finished, a drive mounted)
+    app.click(retry)
+    app.until(lambda: "model-later" in app.status_line(), "the model loaded by Retry", 180)
+    app.wait_gone("label", contains="No model is loaded")
+    app.wait_for("label", contains="Nothing to read yet")
 
 
 def test_actions_with_nothing_to_act_on_are_disabled(launch, profile):

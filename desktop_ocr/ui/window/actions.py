@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -74,7 +75,7 @@ TOOLBAR = (
     "snip", "private_snip", "open", "paste", "|", "question", "again", "stop", "|",
     "copy_button", "lines", "save", "source", "|", "settings",
 )  # fmt: skip
-WELCOME = """<h2>Nothing to read yet</h2><p>Give the window an image:</p><ul>
+WELCOME = """<h2>Nothing to read yet</h2>{model}<p>Give the window an image:</p><ul>
 <li><b>Drop</b> image files, PDFs or a picture here</li>{lines}</ul>
 <p>A PDF asks which pages to read. The answer streams in on the right;
 copy it as text, Markdown, LaTeX or MathML.</p>"""
@@ -164,8 +165,9 @@ def welcome_page(actions: Mapping[str, QAction]) -> tuple[QWidget, QLabel]:
     return page, label
 
 
-def welcome_text(actions: Mapping[str, QAction]) -> str:
-    """What an empty window says: each way in, with its shortcut."""
+def welcome_text(actions: Mapping[str, QAction], model_note: str = "") -> str:
+    """What an empty window says: the model's state when it cannot answer yet, then each way
+    in, with its shortcut."""
 
     def keys(action: QAction) -> str:
         text = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
@@ -174,4 +176,5 @@ def welcome_text(actions: Mapping[str, QAction]) -> str:
     lines = "".join(
         f"<li>{spec.welcome.format(keys=keys(actions[spec.name]))}</li>" for spec in ACTIONS if spec.welcome
     )
-    return WELCOME.format(lines=lines)
+    model = f"<p><b>{html.escape(model_note)}</b></p>" if model_note else ""
+    return WELCOME.format(lines=lines, model=model)

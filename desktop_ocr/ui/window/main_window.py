@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QMimeData, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -111,6 +111,9 @@ class MainWindow(QMainWindow):
             lambda *_: self.action_states.changed()
         )
         welcome_page, self.welcome = window_actions.welcome_page(actions)
+        self._show_model_state(actions)
+        for signal in (self.session.model_loading, self.session.model_ready, self.session.model_failed):
+            signal.connect(lambda *_: self._show_model_state(actions))
         self.pages = QStackedWidget()  # the welcome until the first image comes in
         self.pages.addWidget(welcome_page)
         self.pages.addWidget(splitter)
@@ -126,7 +129,17 @@ class MainWindow(QMainWindow):
         if self.store is not None:
             geometry.restore(self, self.store)
 
-    # ----- intents (action slots, by name in actions.ACTIONS)
+    def _show_model_state(self, actions: dict[str, QAction]) -> None:
+        """The welcome page says when no model can answer yet (the status bar's corner is easy to miss)."""
+        if self.session.ready:
+            note = ""
+        elif self.session.load_failure is not None:
+            keys = actions["settings"].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            note = f"No model is loaded: choose one in Settings ({keys}). Images given now wait for it."
+        else:
+            note = "Loading the model… Images given now are read once it is ready."
+        self.welcome.setText(window_actions.welcome_text(actions, note))
+
     def open_files(self) -> None:
         patterns = " ".join(f"*{s}" for s in inputs.INPUT_SUFFIXES)
         paths, _ = QFileDialog.getOpenFileNames(
