@@ -97,7 +97,7 @@ class Settings:
     keep_in_tray: bool = setting(False, S(
         "Keep running in the tray when the window closes (model stays warm)", G, Widget.CHECK))
     notify: bool = setting(True, S(
-        "Notify me when the text is ready while the window is hidden or in the back", G, Widget.CHECK))
+        "Notify when the text is ready and the window is hidden or behind others", G, Widget.CHECK))
 
     hotkey: str = setting("", S(
         "Global snip hotkey (in any application)", SN, Widget.HOTKEY,

@@ -74,6 +74,24 @@ def test_the_dialog_fits_a_1366x768_screen_with_its_buttons_on_it(qtbot):
     ]  # fmt: skip
 
 
+def test_every_check_box_says_its_whole_label_at_the_dialogs_size(qtbot):
+    from PySide6.QtWidgets import QCheckBox
+
+    dialog = dialog_for(qtbot, Settings())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    seen = 0
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        for box in dialog.tabs.widget(index).findChildren(QCheckBox):
+            if not box.isVisible():
+                continue
+            seen += 1
+            right = box.mapTo(dialog, box.rect().topRight()).x()
+            assert box.width() >= box.sizeHint().width() and right < dialog.width(), box.text()
+    assert seen >= 5
+
+
 def test_the_dialog_remembers_its_size(qtbot, tmp_path):
     state = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     first = dialog_for(qtbot, Settings(), state=state)
