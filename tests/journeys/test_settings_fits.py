@@ -80,3 +80,20 @@ def test_ok_does_not_save_a_value_that_only_came_from_a_flag(small, profile):
     small.wait_gone("dialog", "Settings")
     small.until(lambda: profile.settings_file.exists(), "the settings written")
     assert "max_new_tokens=24" not in profile.settings_file.read_text()
+
+
+def test_ok_does_not_save_the_model_a_flag_named(laptop, profile, tiny_model, tmp_path):
+    screen, tree = laptop
+    one_off = tmp_path / "one-off-model"
+    one_off.symlink_to(tiny_model, target_is_directory=True)  # a model tried for this run only
+    app = App(screen, tree, profile, "--model", str(one_off))
+    try:
+        _open_settings(app)
+        app.key("Return")  # OK
+        app.wait_gone("dialog", "Settings")
+        app.until(lambda: profile.settings_file.exists(), "the settings written")
+        saved = profile.settings_file.read_text()
+        assert "one-off-model" not in saved and f"model={tiny_model}" in saved, saved
+    finally:
+        app.stop()
+    assert "Traceback" not in app.stderr(), app.stderr()[-4000:]
