@@ -119,6 +119,20 @@ def test_restart_shows_old_records_and_search_highlights(qtbot, make_app):
     qtbot.waitUntil(lambda: app.window.history.model.rowCount() == 2)
 
 
+def test_a_returning_users_newest_record_is_shown_with_its_picture_fitted(qtbot, make_app):
+    from tests.ui.test_document_pages import fitted
+
+    store = open_folder(data_dir())
+    add_direct(store, "older words", 1)
+    add_direct(store, "newest words", 2)
+    store.close()
+    app = make_app(wait_ready=False)
+    view = app.window.view.image_view
+    qtbot.waitUntil(lambda: "newest words" in app.window.view.source.toPlainText())
+    qtbot.waitUntil(lambda: not view.picture.isNull())  # read back off the GUI thread
+    qtbot.waitUntil(lambda: fitted(view), timeout=5_000)
+
+
 def test_delete_and_clear_all(qtbot, make_app, monkeypatch):
     store = open_folder(data_dir())
     ids = [add_direct(store, f"record {n}", n) for n in range(3)]
