@@ -55,6 +55,7 @@ def new_record_for(
         backend=backend.get("backend", ""),
         device=backend.get("device", ""),
         dtype=backend.get("dtype", ""),
+        created=record.created.timestamp(),  # the session's local time, as the row showed it
     )
 
 

@@ -71,6 +71,9 @@ class NewRecord:
     state: State = State.DONE
     error: str = ""  # why it failed, one line
     edited: str | None = None  # a document's edited text (its pages joined)
+    # When the record was made (seconds since the epoch): an answer is written after it comes in,
+    # and the row must keep the time the window showed. None: now.
+    created: float | None = None
 
 
 @dataclass(frozen=True)

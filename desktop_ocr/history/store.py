@@ -86,7 +86,7 @@ class HistoryStore(StoreReading):
                     "INSERT INTO records (created, updated, source, name, mode, prompt, model, backend,"
                     " device, dtype, state, error, edited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        now,
+                        now if record.created is None else record.created,
                         now,
                         Source(record.source).value,
                         record.name,

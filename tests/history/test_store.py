@@ -197,3 +197,14 @@ def test_the_list_line_is_the_latest_answers_words_without_formula_delimiters(st
     record_id = store.add(record("\\frac{a}{b}"))
     store.add_turn(record_id, Turn("What is it?", "$$\n\\frac{a}{b}\n$$\nA fraction."))
     assert store.list()[0].first_line == "\\frac{a}{b}"  # not the lone "$$" the reply opens with
+
+
+def test_a_record_keeps_the_time_it_was_made_not_the_time_it_was_written(store: HistoryStore) -> None:
+    from dataclasses import replace
+    from datetime import datetime, timezone
+
+    made = 1_700_000_000.0  # the image came in; its answer (and the write) came later
+    store.add(replace(record("late answer"), created=made))
+    listed = store.list()[0]
+    assert listed.created == datetime.fromtimestamp(made, timezone.utc)
+    assert store.get(listed.id).updated > listed.created  # type: ignore[union-attr]
