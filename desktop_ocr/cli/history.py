@@ -160,6 +160,7 @@ class Recorder:
         stopped, self._stopped = self._stopped, False
         if not pages or self.store is None or self._backend is None:
             return
+        identity = self._backend.identity()
         entry = NewRecord(
             source=Source.STDIN if name == STDIN else Source.FILE,
             name="" if name == STDIN else os.path.abspath(name),
@@ -167,7 +168,10 @@ class Recorder:
             mode="" if self.args.prompt else (self.args.mode or ""),
             prompt=self.args.prompt or "",
             state=State.STOPPED if stopped else State.DONE,
-            **self._backend.identity().record_fields(),
+            model=identity.model,
+            backend=identity.kind,
+            device=identity.device,
+            dtype=identity.dtype,
         )
         try:
             self.store.add(entry)
